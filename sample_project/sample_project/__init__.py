@@ -1,0 +1,1 @@
+"""The consumer side of the demo: it imports from both agent distributions."""
