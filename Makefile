@@ -1,0 +1,55 @@
+# Every target works from the checkout root; paths here are relative, so a
+# checkout path with spaces is fine.
+.DEFAULT_GOAL := help
+.PHONY: help install run demo test bench lint fix-branch clean distclean
+
+PYTHON ?= python3
+# The tool venv: the pinned test toolchain, virtualenv's app-data, nothing else.
+TOOLS := .venv
+TOOLPY := $(TOOLS)/bin/python
+STAMP := $(TOOLS)/.toolchain-installed
+# The README's development venv.
+DEV := venv
+PROJECTS := azure-functions-agent-durable azure-functions-agent-framework sample_project
+
+help: ## list the targets
+	@echo "make TARGET, where TARGET is one of:"
+	@grep -E '^[a-z-]+:.*## ' $(firstword $(MAKEFILE_LIST)) | sed -E 's/^([a-z-]+):.*## /  \1\t/' | expand -t 14
+
+# Needs the network once; afterwards the stamp is newer than the pins and
+# nothing is fetched again.
+$(STAMP): tests/requirements.txt
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLPY) -m pip install --quiet --disable-pip-version-check -r tests/requirements.txt
+	touch $(STAMP)
+
+install: ## the README's development set-up: ./venv with the three projects editable
+	$(PYTHON) -m venv $(DEV)
+	$(DEV)/bin/pip install -e azure-functions-agent-durable/
+	$(DEV)/bin/pip install -e azure-functions-agent-framework/
+	$(DEV)/bin/pip install -e sample_project/
+
+run: ## run the consumer in ./venv (as shipped: the ImportError)
+	@test -x $(DEV)/bin/python || { echo "make run: no ./$(DEV) yet; run 'make install' first" >&2; exit 2; }
+	cd sample_project && ../$(DEV)/bin/python sample_project/main.py
+
+demo: $(STAMP) ## the collision, then the PEP 420 fix, in a scratch copy and fresh venvs
+	$(TOOLPY) tests/demo.py
+
+test: $(STAMP) ## run the suite: every scenario in fresh venvs, offline
+	PYTHONDONTWRITEBYTECODE=1 $(TOOLPY) -m pytest -c tests/pytest.ini tests
+
+lint: $(STAMP) ## ruff over the whole checkout
+	$(TOOLS)/bin/ruff check --config tests/ruff.toml .
+	$(TOOLS)/bin/ruff format --config tests/ruff.toml --check .
+
+fix-branch: ## create the local branch pep420-fix: tests/fixes/pep420.patch as one commit
+	$(PYTHON) tests/fix_branch.py
+
+clean: ## remove what 'make install' and builds wrote (keeps the tool venv)
+	rm -rf $(DEV)
+	for p in $(PROJECTS); do rm -rf "$$p/build" "$$p/dist" "$$p"/*.egg-info; done
+	find $(PROJECTS) tests -name __pycache__ -type d -prune -exec rm -rf {} +
+
+distclean: clean ## also remove the tool venv (the next 'make test' needs the network)
+	rm -rf $(TOOLS)

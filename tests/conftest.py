@@ -1,0 +1,49 @@
+"""Fixtures: a factory of scenarios (scratch copy + fresh venv), logs on failure."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import ExitStack
+
+import pytest
+from harness import Log, Scenario, scenario
+
+MakeScenario = Callable[..., Scenario]
+
+
+def _logs(item: pytest.Item) -> list[Log]:
+    return item.stash.setdefault(_LOGS, [])
+
+
+_LOGS = pytest.StashKey[list]()
+
+
+@pytest.fixture
+def make_scenario(request: pytest.FixtureRequest) -> Iterator[MakeScenario]:
+    """``make_scenario(variant="as-shipped", env=None)``: a fresh scenario.
+
+    Each is removed when the test ends; if the test fails, its report carries
+    the command log of every scenario it made.
+    """
+    with ExitStack() as stack:
+
+        def make(variant: str = "as-shipped", env: Mapping[str, str] | None = None) -> Scenario:
+            made = stack.enter_context(scenario(variant, env))
+            _logs(request.node).append(made.log)
+            return made
+
+        yield make
+
+
+def attach_log(request: pytest.FixtureRequest, log: Log) -> None:
+    """Have a shared (module-scoped) scenario's log shown if this test fails."""
+    _logs(request.node).append(log)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
+    report = yield
+    if report.failed:
+        for number, log in enumerate(_logs(item), 1):
+            report.sections.append((f"scenario {number}: command log", str(log)))
+    return report

@@ -1,0 +1,251 @@
+"""The scenario harness shared by the tests and ``make demo``.
+
+A scenario is: a scratch copy of the three package folders (optionally with a
+fix applied), a fresh virtual environment built by pytest-virtualenv, a few
+installs, and the consumer run. Everything happens under one temporary folder
+whose name contains a space, so every scenario also proves that a checkout path
+with spaces works. Every command is an argument list, and every command and its
+output is kept in a log that failure messages carry.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pytest_virtualenv import VirtualEnv
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXES = ROOT / "tests" / "fixes"
+DURABLE = "azure-functions-agent-durable"
+FRAMEWORK = "azure-functions-agent-framework"
+CONSUMER = "sample_project"
+DISTRIBUTIONS = (DURABLE, FRAMEWORK)
+PROJECTS = (*DISTRIBUTIONS, CONSUMER)
+# The files the PEP 420 fix deletes: the regular packages both distributions ship.
+SHARED_INITS = tuple(
+    f"{dist}/azurefunctions/{sub}__init__.py" for dist in DISTRIBUTIONS for sub in ("", "agents/")
+)
+VARIANTS = ("as-shipped", "pep420")
+# What the consumer prints when both imports work.
+CONSUMER_OUTPUT = "durable task 'demo' started\nagent 'demo' started\n"
+
+
+def hidden(subpackage: str) -> str:
+    """The last line of the traceback when ``azurefunctions.agents.SUBPACKAGE`` is hidden."""
+    return f"ModuleNotFoundError: No module named 'azurefunctions.agents.{subpackage}'"
+
+
+# What building or installing writes into a project folder; never copied.
+BUILD_LITTER = shutil.ignore_patterns("*.egg-info", "build", "dist", "__pycache__", "*.pyc")
+
+# Environment variables that would change what pip, uv, virtualenv or Python do.
+_LEAKY_PREFIXES = ("PIP_", "UV_", "PYTHON", "VIRTUALENV_", "CONDA_")
+_LEAKY_NAMES = ("VIRTUAL_ENV", "__PYVENV_LAUNCHER__")
+
+
+def app_data_dir() -> Path:
+    """Where virtualenv keeps its unpacked seed wheels, shared by every test venv.
+
+    With ``--symlink-app-data`` each venv links pip and setuptools from here, so
+    their bytecode is compiled once per machine instead of once per venv. It
+    lives inside the tool venv that ``make`` creates, so nothing lands in the
+    checkout or the user's home.
+    """
+    return Path(sys.prefix, "virtualenv-app-data")
+
+
+def hermetic_env(base: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment every scenario starts from: ``base`` without leaks.
+
+    Drops every ``PIP_*``, ``UV_*``, ``PYTHON*`` and ``VIRTUALENV_*`` variable
+    and any active venv, then ignores pip's and uv's configuration files, so an
+    index URL, a find-links folder, a constraints file or a PYTHONPATH of the
+    person running the tests never reaches a scenario.
+    """
+    base = os.environ if base is None else base
+    env = {
+        name: value
+        for name, value in base.items()
+        if not name.startswith(_LEAKY_PREFIXES) and name not in _LEAKY_NAMES
+    }
+    env.update(
+        PIP_CONFIG_FILE=os.devnull,
+        PIP_DISABLE_PIP_VERSION_CHECK="1",
+        PIP_NO_INPUT="1",
+        UV_NO_CONFIG="1",
+        UV_PYTHON_DOWNLOADS="never",
+        VIRTUALENV_OVERRIDE_APP_DATA=str(app_data_dir()),
+    )
+    return env
+
+
+def render(cmd: Sequence[str | os.PathLike[str]]) -> str:
+    """A command as a reader would type it (for logs, never for execution)."""
+    return shlex.join(str(part) for part in cmd)
+
+
+@dataclass
+class Result:
+    """One command that ran: what it was, where, and what it printed."""
+
+    cmd: list[str]
+    cwd: Path
+    returncode: int
+    output: str  # stdout and stderr interleaved, as a terminal shows them
+
+    def __str__(self) -> str:
+        return f"$ {render(self.cmd)}    # in {self.cwd}\n{self.output.rstrip()}\n[exit {self.returncode}]"
+
+
+@dataclass
+class Log:
+    """Every command a scenario ran, in order."""
+
+    results: list[Result] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return "\n".join(str(result) for result in self.results) or "(no commands ran)"
+
+
+class ScenarioVenv(VirtualEnv):
+    """A pytest-virtualenv venv that owns its paths, environment and command log."""
+
+    def __init__(self, workspace: Path, log: Log, env: Mapping[str, str]) -> None:
+        self.log = log
+        super().__init__(
+            env=env,
+            workspace=str(workspace),
+            name="venv",
+            # Seed from virtualenv's bundled wheels (never the network), linking
+            # them from the shared app-data folder.
+            args=["--quiet", "--no-download", "--symlink-app-data"],
+        )
+
+    def _get_pip_version(self) -> tuple[int, ...]:
+        # pytest-virtualenv asks `pip --version` in a subprocess for every venv;
+        # nothing here uses the answer, so skip the ~0.3 s it costs.
+        return ()
+
+    @property
+    def bin(self) -> Path:
+        return Path(self.python).parent
+
+    @property
+    def site_packages(self) -> Path:
+        return Path(
+            self.virtualenv, "lib", f"python{sys.version_info[0]}.{sys.version_info[1]}", "site-packages"
+        )
+
+    def execute(
+        self,
+        cmd: Sequence[str | os.PathLike[str]],
+        cwd: Path | None = None,
+        extra_env: Mapping[str, str] | None = None,
+    ) -> Result:
+        """Run ``cmd`` (a list) in this venv's environment; log and return it."""
+        env = {**self.env, **(extra_env or {})}
+        where = Path(cwd or self.workspace)
+        try:
+            output = self.run(list(cmd), capture=True, cd=str(where), env=env)
+            returncode = 0
+        except subprocess.CalledProcessError as failed:
+            output, returncode = failed.output or "", failed.returncode
+        result = Result([str(part) for part in cmd], where, returncode, output)
+        self.log.results.append(result)
+        return result
+
+
+@dataclass
+class Scenario:
+    """A scratch copy of the tree (one variant) and the venv that tries it."""
+
+    workspace: Path
+    src: Path
+    venv: ScenarioVenv
+    log: Log
+    targets: list[Path] = field(default_factory=list)
+
+    def project(self, name: str) -> Path:
+        return self.src / name
+
+    def pip(self, *args: str | os.PathLike[str]) -> Result:
+        """``python -m pip ARGS`` offline, building with the venv's own setuptools."""
+        return self.venv.execute(
+            [self.venv.python, "-m", "pip", "install", "--no-index", "--no-build-isolation", *args]
+        )
+
+    def install(self, dist: str, mode: str) -> Result:
+        """Install one project folder with pip in one install mode."""
+        project = self.project(dist)
+        if mode == "regular":
+            return self.pip(project)
+        if mode == "editable":
+            return self.pip("--editable", project)
+        if mode == "target":
+            target = self.workspace / f"target {dist}"
+            self.targets.append(target)
+            return self.pip("--target", target, project)
+        raise ValueError(f"unknown install mode {mode!r}")
+
+    def install_both(self, first: str, second: str) -> list[int]:
+        """Install durable in mode ``first``, then framework in ``second``: the exit codes."""
+        return [self.install(DURABLE, first).returncode, self.install(FRAMEWORK, second).returncode]
+
+    def consumer(self) -> Result:
+        """``python sample_project/main.py`` from the sample_project folder, as the README says.
+
+        Folders installed with ``--target`` go on PYTHONPATH in install order,
+        as Azure Functions puts ``.python_packages`` there.
+        """
+        extra = {"PYTHONPATH": os.pathsep.join(map(str, self.targets))} if self.targets else {}
+        return self.venv.execute(
+            [self.venv.python, "sample_project/main.py"], cwd=self.project(CONSUMER), extra_env=extra
+        )
+
+    def python(self, code: str) -> Result:
+        return self.venv.execute([self.venv.python, "-c", code])
+
+
+def copy_tree(dest: Path, variant: str = "as-shipped") -> Path:
+    """Copy the three project folders to ``dest`` and apply ``variant``'s fix."""
+    dest.mkdir(parents=True)
+    for name in PROJECTS:
+        shutil.copytree(ROOT / name, dest / name, ignore=BUILD_LITTER)
+    if variant != "as-shipped":
+        apply_fix(variant, dest)
+    return dest
+
+
+def fix_patch(variant: str) -> Path:
+    return FIXES / f"{variant}.patch"
+
+
+def apply_fix(variant: str, tree: Path, check: bool = False) -> subprocess.CompletedProcess[str]:
+    """``git apply`` the variant's patch in ``tree`` (``--check`` only if asked)."""
+    cmd = ["git", "apply", *(["--check"] if check else []), str(fix_patch(variant))]
+    done = subprocess.run(cmd, cwd=tree, capture_output=True, text=True, env=hermetic_env())
+    if done.returncode and not check:
+        raise RuntimeError(f"{render(cmd)} failed in {tree}:\n{done.stderr}")
+    return done
+
+
+@contextmanager
+def scenario(variant: str = "as-shipped", env: Mapping[str, str] | None = None) -> Iterator[Scenario]:
+    """A fresh scenario, removed with everything in it on exit."""
+    workspace = Path(tempfile.mkdtemp(prefix="ns demo "))
+    try:
+        log = Log()
+        src = copy_tree(workspace / "checkout", variant)
+        venv = ScenarioVenv(workspace, log, hermetic_env(env))
+        yield Scenario(workspace, src, venv, log)
+    finally:
+        shutil.rmtree(workspace, ignore_errors=True)

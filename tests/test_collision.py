@@ -1,0 +1,58 @@
+"""As shipped, the two distributions break each other: how, and in which install modes."""
+
+from __future__ import annotations
+
+from harness import CONSUMER_OUTPUT, DURABLE, FRAMEWORK, hidden
+
+
+def test_editable_installs_hide_the_second_subpackage(make_scenario):
+    """With both installed by ``pip install -e``, durable's regular azurefunctions wins and framework's is not found."""
+    s = make_scenario()
+    assert s.install_both("editable", "editable") == [0, 0]
+
+    run = s.consumer()
+
+    assert run.returncode == 1
+    assert run.output.splitlines()[-1] == hidden("framework")
+    winner = s.python("import azurefunctions.agents as a; print(a.__file__); print(a.SHIPPED_BY)")
+    assert winner.output.splitlines() == [
+        str(s.project(DURABLE) / "azurefunctions" / "agents" / "__init__.py"),
+        DURABLE,
+    ]
+
+
+def test_regular_installs_import_both_but_silently_overwrite_the_shared_init(make_scenario):
+    """A regular ``pip install`` of both merges them into one folder: both import, and the last one's ``__init__.py`` replaced the first's without a word."""
+    s = make_scenario()
+    assert s.install_both("regular", "regular") == [0, 0]
+
+    run = s.consumer()
+
+    assert (run.returncode, run.output) == (0, CONSUMER_OUTPUT)
+    shared = s.venv.site_packages / "azurefunctions" / "agents" / "__init__.py"
+    assert f'SHIPPED_BY = "{FRAMEWORK}"' in shared.read_text()
+    second_install = s.log.results[1].output  # durable, framework, then the consumer
+    assert second_install.splitlines()[-1] == f"Successfully installed {FRAMEWORK}-0.1.0"
+    assert "warning" not in second_install.lower()
+    winner = s.python("import azurefunctions.agents as a; print(a.SHIPPED_BY)")
+    assert winner.output == f"{FRAMEWORK}\n"
+    claimed_by = [
+        record.parent.name
+        for record in sorted(s.venv.site_packages.glob("*.dist-info/RECORD"))
+        if "azurefunctions/agents/__init__.py," in record.read_text()
+    ]
+    assert claimed_by == [
+        "azure_functions_agent_durable-0.1.0.dist-info",
+        "azure_functions_agent_framework-0.1.0.dist-info",
+    ]
+
+
+def test_target_folders_on_pythonpath_hide_the_second_subpackage(make_scenario):
+    """Installed with ``pip install --target`` into two folders on PYTHONPATH (Azure Functions' ``.python_packages``), the first folder's regular package hides the second's subpackage."""
+    s = make_scenario()
+    assert s.install_both("target", "target") == [0, 0]
+
+    run = s.consumer()
+
+    assert run.returncode == 1
+    assert run.output.splitlines()[-1] == hidden("framework")

@@ -1,0 +1,50 @@
+"""The PEP 420 fix: delete the shared ``__init__.py`` files and every install mode works."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+from harness import CONSUMER_OUTPUT, ROOT, SHARED_INITS, apply_fix, fix_patch
+
+INSTALL_PAIRS = [
+    ("editable", "editable"),
+    ("regular", "regular"),
+    ("editable", "regular"),
+    ("regular", "editable"),
+    ("target", "target"),
+]
+
+
+@pytest.mark.parametrize(("first", "second"), INSTALL_PAIRS, ids=[f"{a}+{b}" for a, b in INSTALL_PAIRS])
+def test_pep420_consumer_imports_both(make_scenario, first, second):
+    """With the PEP 420 patch applied, the consumer imports from both and prints both results, whatever the install modes (durable first, framework second)."""
+    s = make_scenario("pep420")
+    assert s.install_both(first, second) == [0, 0]
+
+    run = s.consumer()
+
+    assert (run.returncode, run.output) == (0, CONSUMER_OUTPUT)
+
+
+def test_pep420_patch_applies_cleanly_to_the_current_tree():
+    """``tests/fixes/pep420.patch`` applies to the tree as it is now, so it cannot rot."""
+    check = apply_fix("pep420", ROOT, check=True)
+    assert (check.returncode, check.stderr) == (0, "")
+
+
+def test_pep420_patch_only_deletes_the_shared_init_files():
+    """The fix is nothing but deleting the four shared ``__init__.py`` files: no other file changes."""
+    summary = subprocess.run(
+        ["git", "apply", "--numstat", "--summary", str(fix_patch("pep420"))],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    ).stdout.splitlines()
+    numstat = [line.split("\t") for line in summary if "\t" in line]
+    modes = sorted(line.strip() for line in summary if "\t" not in line)
+
+    assert sorted(path for _, _, path in numstat) == sorted(SHARED_INITS)
+    assert {added for added, _, _ in numstat} == {"0"}
+    assert modes == sorted(f"delete mode 100644 {path}" for path in SHARED_INITS)
