@@ -16,11 +16,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pytest_shutil.workspace import Workspace
 from pytest_virtualenv import VirtualEnv
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,6 +90,13 @@ def hermetic_env(base: Mapping[str, str] | None = None) -> dict[str, str]:
     return env
 
 
+def bundled_wheel(distribution: str) -> Path:
+    """The wheel of ``pip`` or ``setuptools`` that virtualenv seeds every test venv with."""
+    from virtualenv.seed.wheels.embed import BUNDLE_FOLDER, BUNDLE_SUPPORT
+
+    return BUNDLE_FOLDER / BUNDLE_SUPPORT[f"{sys.version_info[0]}.{sys.version_info[1]}"][distribution]
+
+
 def render(cmd: Sequence[str | os.PathLike[str]]) -> str:
     """A command as a reader would type it (for logs, never for execution)."""
     return shlex.join(str(part) for part in cmd)
@@ -101,9 +110,13 @@ class Result:
     cwd: Path
     returncode: int
     output: str  # stdout and stderr interleaved, as a terminal shows them
+    seconds: float = 0.0
 
     def __str__(self) -> str:
-        return f"$ {render(self.cmd)}    # in {self.cwd}\n{self.output.rstrip()}\n[exit {self.returncode}]"
+        return (
+            f"$ {render(self.cmd)}    # in {self.cwd}\n{self.output.rstrip()}\n"
+            f"[exit {self.returncode}, {self.seconds:.1f} s]"
+        )
 
 
 @dataclass
@@ -152,16 +165,26 @@ class ScenarioVenv(VirtualEnv):
         extra_env: Mapping[str, str] | None = None,
     ) -> Result:
         """Run ``cmd`` (a list) in this venv's environment; log and return it."""
-        env = {**self.env, **(extra_env or {})}
-        where = Path(cwd or self.workspace)
-        try:
-            output = self.run(list(cmd), capture=True, cd=str(where), env=env)
-            returncode = 0
-        except subprocess.CalledProcessError as failed:
-            output, returncode = failed.output or "", failed.returncode
-        result = Result([str(part) for part in cmd], where, returncode, output)
-        self.log.results.append(result)
-        return result
+        return execute(self, self.log, cmd, Path(cwd or self.workspace), {**self.env, **(extra_env or {})})
+
+
+def execute(
+    workspace: Workspace,
+    log: Log,
+    cmd: Sequence[str | os.PathLike[str]],
+    cwd: Path,
+    env: Mapping[str, str],
+) -> Result:
+    """Run ``cmd`` (a list, never a shell string) through pytest-shutil's ``Workspace.run``; log it."""
+    started = time.monotonic()
+    try:
+        output = workspace.run(list(cmd), capture=True, cd=str(cwd), env=dict(env))
+        returncode = 0
+    except subprocess.CalledProcessError as failed:
+        output, returncode = failed.output or "", failed.returncode
+    result = Result([str(part) for part in cmd], cwd, returncode, output, time.monotonic() - started)
+    log.results.append(result)
+    return result
 
 
 @dataclass
@@ -216,9 +239,9 @@ class Scenario:
 
 
 def copy_tree(dest: Path, variant: str = "as-shipped") -> Path:
-    """Copy the three project folders to ``dest`` and apply ``variant``'s fix."""
+    """Copy the three project folders and ``tests/fixes`` to ``dest``; apply ``variant``'s fix."""
     dest.mkdir(parents=True)
-    for name in PROJECTS:
+    for name in (*PROJECTS, "tests/fixes"):
         shutil.copytree(ROOT / name, dest / name, ignore=BUILD_LITTER)
     if variant != "as-shipped":
         apply_fix(variant, dest)

@@ -1,0 +1,111 @@
+"""The README, run as written: its set-up, its failure transcript and its fix transcript."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from conftest import attach_log
+from harness import DURABLE, FRAMEWORK, ROOT, Log, Result, bundled_wheel, copy_tree, hermetic_env
+from walkthrough import README, Shell, Step, blocks, commands, section, transcript
+
+# One walkthrough serves every test here: keep them on one xdist worker.
+pytestmark = pytest.mark.xdist_group("readme")
+
+
+@dataclass
+class Walkthrough:
+    backend: Path
+    log: Log = field(default_factory=Log)
+    setup: list[Result] = field(default_factory=list)
+    how_to_run: list[tuple[Step, Result]] = field(default_factory=list)
+    option_2: list[tuple[Step, Result]] = field(default_factory=list)
+
+
+@pytest.fixture(scope="module")
+def walked():
+    """A scratch checkout taken through the README: Development Setup, How to Run, Option 2.
+
+    pip may use no index, and the only package source it is offered is a
+    folder holding the build backend's wheel (setuptools, as virtualenv bundles
+    it): anything else the README's commands needed would fail to install.
+    """
+    workspace = Path(tempfile.mkdtemp(prefix="ns readme "))
+    try:
+        backend = workspace / "only the build backend"
+        backend.mkdir()
+        shutil.copy2(bundled_wheel("setuptools"), backend)
+        walk = Walkthrough(backend)
+        checkout = copy_tree(workspace / "checkout")
+        env = hermetic_env()
+        # pip splits PIP_FIND_LINKS on whitespace, so the folder goes as a URL.
+        # PIP_NO_COMPILE only skips writing .pyc files (each isolated build
+        # env would byte-compile all of setuptools): 1.5 s per install, same outcome.
+        env.update(PIP_NO_INDEX="1", PIP_FIND_LINKS=backend.as_uri(), PIP_NO_COMPILE="1")
+        shell = Shell(checkout, env, walk.log)
+        for block in blocks(section("Development Setup"), "bash"):
+            walk.setup += [shell(line) for line in commands(block)]
+        for title, steps in (
+            ("How to Run", walk.how_to_run),
+            ("Option 2: Use Proper Namespace Packages (PEP 420)", walk.option_2),
+        ):
+            (block,) = blocks(section(title), "console")
+            steps += [(step, shell(step.command)) for step in transcript(block)]
+        yield walk
+    finally:
+        shutil.rmtree(workspace, ignore_errors=True)
+
+
+def mismatches(steps: list[tuple[Step, Result]]) -> list[str]:
+    return [
+        f"$ {step.command}\n--- README shows:\n" + "\n".join(step.expected) + f"\n--- got:\n{result.output}"
+        for step, result in steps
+        if not step.matches(result.output)
+    ]
+
+
+def test_development_setup_needs_nothing_but_the_build_backend(walked, request):
+    """The README's Development Setup succeeds when pip is offered no index and nothing but the setuptools wheel: it never asks an index for the two unpublished names."""
+    attach_log(request, walked.log)
+    assert [path.name for path in walked.backend.iterdir()] == [bundled_wheel("setuptools").name]
+    assert [result.returncode for result in walked.setup] == [0] * len(walked.setup)
+    installed = [
+        line.removeprefix("Successfully installed ")
+        for result in walked.setup
+        for line in result.output.splitlines()
+        if line.startswith("Successfully installed ")
+    ]
+    assert installed == [f"{DURABLE}-0.1.0", f"{FRAMEWORK}-0.1.0", "sample-project-0.1.0"]
+
+
+def test_how_to_run_fails_as_the_readme_shows(walked, request):
+    """After the set-up, ``python sample_project/main.py`` in sample_project/ prints the README's traceback and exits 1."""
+    attach_log(request, walked.log)
+    assert [step.command for step, _ in walked.how_to_run][:2] == [
+        "cd sample_project",
+        "python sample_project/main.py",
+    ]
+    assert mismatches(walked.how_to_run) == []
+
+
+def test_option_2_fix_works_as_the_readme_shows(walked, request):
+    """Applying the PEP 420 patch and reinstalling both makes the same command print both results, as the README shows."""
+    attach_log(request, walked.log)
+    assert "git apply tests/fixes/pep420.patch" in [step.command for step, _ in walked.option_2]
+    assert mismatches(walked.option_2) == []
+
+
+def test_readme_names_only_tests_that_exist():
+    """Every test the README cites as proof exists in tests/."""
+    cited = set(re.findall(r"`(test_\w+)`", README.read_text(encoding="utf-8")))
+    defined = {
+        name
+        for module in (ROOT / "tests").glob("test_*.py")
+        for name in re.findall(r"^def (test_\w+)\(", module.read_text(encoding="utf-8"), re.MULTILINE)
+    }
+    assert cited
+    assert sorted(cited - defined) == []
