@@ -10,6 +10,7 @@ output is kept in a log that failure messages carry.
 
 from __future__ import annotations
 
+import logging
 import os
 import shlex
 import shutil
@@ -17,7 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +49,9 @@ def hidden(subpackage: str) -> str:
 
 # What building or installing writes into a project folder; never copied.
 BUILD_LITTER = shutil.ignore_patterns("*.egg-info", "build", "dist", "__pycache__", "*.pyc")
+
+# pytest-shutil logs a failed command's output at ERROR level; our Log has it already.
+logging.getLogger("pytest_shutil.workspace").addHandler(logging.NullHandler())
 
 # Environment variables that would change what pip, uv, virtualenv or Python do.
 _LEAKY_PREFIXES = ("PIP_", "UV_", "PYTHON", "VIRTUALENV_", "CONDA_")
@@ -97,7 +101,7 @@ def bundled_wheel(distribution: str) -> Path:
     return BUNDLE_FOLDER / BUNDLE_SUPPORT[f"{sys.version_info[0]}.{sys.version_info[1]}"][distribution]
 
 
-def render(cmd: Sequence[str | os.PathLike[str]]) -> str:
+def render(cmd: Iterable[str | os.PathLike[str]]) -> str:
     """A command as a reader would type it (for logs, never for execution)."""
     return shlex.join(str(part) for part in cmd)
 
@@ -201,9 +205,9 @@ class Scenario:
         return self.src / name
 
     def pip(self, *args: str | os.PathLike[str]) -> Result:
-        """``python -m pip ARGS`` offline, building with the venv's own setuptools."""
+        """``python -m pip install ARGS`` from the checkout root, offline, building with the venv's setuptools."""
         return self.venv.execute(
-            [self.venv.python, "-m", "pip", "install", "--no-index", "--no-build-isolation", *args]
+            [self.venv.python, "-m", "pip", "install", "--no-index", "--no-build-isolation", *args], cwd=self.src
         )
 
     def install(self, dist: str, mode: str) -> Result:

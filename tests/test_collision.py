@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from harness import CONSUMER_OUTPUT, DURABLE, FRAMEWORK, hidden
 
 
@@ -56,3 +57,21 @@ def test_target_folders_on_pythonpath_hide_the_second_subpackage(make_scenario):
 
     assert run.returncode == 1
     assert run.output.splitlines()[-1] == hidden("framework")
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "hidden_subpackage"),
+    [("regular", "editable", "framework"), ("editable", "regular", "durable")],
+    ids=["regular+editable", "editable+regular"],
+)
+def test_mixed_installs_hide_the_editable_subpackage(make_scenario, first, second, hidden_subpackage):
+    """With one regular and one editable install, the regular copy in site-packages wins whichever came first, and the editable distribution's subpackage is hidden."""
+    s = make_scenario()
+    assert s.install_both(first, second) == [0, 0]
+
+    run = s.consumer()
+
+    assert run.returncode == 1
+    assert run.output.splitlines()[-1] == hidden(hidden_subpackage)
+    winner = s.python("import azurefunctions.agents as a; print(a.__file__)")
+    assert winner.output == f"{s.venv.site_packages / 'azurefunctions' / 'agents' / '__init__.py'}\n"

@@ -1,0 +1,67 @@
+"""``make demo``: the collision, then the PEP 420 fix, each in a scratch copy and a fresh venv.
+
+Prints every command it runs (paths shown relative to the scratch checkout)
+and exits 0 only when both halves behave as the README documents: as shipped,
+the consumer fails with the framework's subpackage hidden; after the fix, it
+prints both results.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from harness import CONSUMER_OUTPUT, DISTRIBUTIONS, Result, Scenario, fix_patch, hidden, render, scenario
+
+
+def show(s: Scenario, result: Result, full: bool) -> None:
+    """Print a command as a reader would type it, and its output (pip's: the last line)."""
+    shown = render(
+        "python" if part == str(s.venv.python) else part.removeprefix(f"{s.src}/") for part in result.cmd
+    )
+    where = "" if result.cwd == s.src else f"cd {result.cwd.relative_to(s.src)} && "
+    print(f"$ {where}{shown}")
+    lines = result.output.rstrip().splitlines()
+    for line in lines if full else lines[-1:]:
+        print(f"  {line}")
+    print(f"  [exit {result.returncode}]")
+
+
+def walk(title: str, fix: bool) -> Result:
+    """One half of the demo; returns the consumer's run."""
+    print(f"\n== {title}")
+    with scenario() as s:
+        print(f"   scratch checkout: {s.src}\n   fresh venv: {s.venv.virtualenv}\n")
+        if fix:
+            patch = fix_patch("pep420").relative_to(fix_patch("pep420").parents[2])
+            show(s, s.venv.execute(["git", "apply", str(patch)], cwd=s.src), full=True)
+        for dist in DISTRIBUTIONS:
+            show(s, s.install(dist, "editable"), full=False)
+        run = s.consumer()
+        show(s, run, full=True)
+        return run
+
+
+def verdict(collision: Result, fixed: Result) -> list[str]:
+    """What differs from the README's account (nothing, when the demo passes)."""
+    problems = []
+    if collision.returncode == 0 or not collision.output.rstrip().endswith(hidden("framework")):
+        problems.append(f"as shipped, the consumer should fail with {hidden('framework')!r}")
+    if (fixed.returncode, fixed.output) != (0, CONSUMER_OUTPUT):
+        problems.append(f"after the PEP 420 fix, the consumer should print {CONSUMER_OUTPUT!r} and exit 0")
+    return problems
+
+
+def main() -> int:
+    collision = walk("1. As shipped: both distributions carry a regular azurefunctions/agents/__init__.py", fix=False)
+    fixed = walk("2. The PEP 420 fix: delete the four shared __init__.py files, then the same steps", fix=True)
+    problems = verdict(collision, fixed)
+    print()
+    if problems:
+        print("make demo: NOT as documented:\n" + "\n".join(f"  - {problem}" for problem in problems), file=sys.stderr)
+        return 1
+    print("As documented: the collision hides azurefunctions.agents.framework; with PEP 420 both import.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
