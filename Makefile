@@ -36,8 +36,12 @@ run: ## run the consumer in ./venv (as shipped: the ImportError)
 demo: $(STAMP) ## the collision, then the PEP 420 fix, in a scratch copy and fresh venvs
 	$(TOOLPY) tests/demo.py
 
+# pytest's temporary folders go in one folder removed on exit, so no
+# /tmp/pytest-of-$$USER is left behind; no bytecode is written into tests/.
 test: $(STAMP) ## run the suite: every scenario in fresh venvs, offline
-	PYTHONDONTWRITEBYTECODE=1 $(TOOLPY) -m pytest -c tests/pytest.ini tests
+	@scratch=$$(mktemp -d) && trap 'rm -rf "$$scratch"' EXIT && \
+	echo "pytest -c tests/pytest.ini tests $(PYTEST_ARGS)   (temporary folders: $$scratch, removed afterwards)" && \
+	PYTHONDONTWRITEBYTECODE=1 $(TOOLPY) -m pytest -c tests/pytest.ini --basetemp "$$scratch/pytest" $(PYTEST_ARGS) tests
 
 lint: $(STAMP) ## ruff over the whole checkout
 	$(TOOLS)/bin/ruff check --config tests/ruff.toml .

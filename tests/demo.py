@@ -52,12 +52,19 @@ def verdict(collision: Result, fixed: Result) -> list[str]:
 
 
 def main() -> int:
-    collision = walk("1. As shipped: both distributions carry a regular azurefunctions/agents/__init__.py", fix=False)
-    fixed = walk("2. The PEP 420 fix: delete the four shared __init__.py files, then the same steps", fix=True)
+    collision = walk(
+        "1. As shipped: both distributions carry a regular azurefunctions/agents/__init__.py", fix=False
+    )
+    fixed = walk(
+        "2. The PEP 420 fix: delete the four shared __init__.py files, then the same steps", fix=True
+    )
     problems = verdict(collision, fixed)
     print()
     if problems:
-        print("make demo: NOT as documented:\n" + "\n".join(f"  - {problem}" for problem in problems), file=sys.stderr)
+        print(
+            "make demo: NOT as documented:\n" + "\n".join(f"  - {problem}" for problem in problems),
+            file=sys.stderr,
+        )
         return 1
     print("As documented: the collision hides azurefunctions.agents.framework; with PEP 420 both import.")
     return 0

@@ -46,15 +46,21 @@ def create() -> str:
     try:
         git("rev-parse", "--is-inside-work-tree")
     except Refused:
-        raise Refused("not inside a git checkout: run `make fix-branch` from a clone of this repository") from None
+        raise Refused(
+            "not inside a git checkout: run `make fix-branch` from a clone of this repository"
+        ) from None
     if subprocess.run(["git", "rev-parse", "--verify", "--quiet", "HEAD"], capture_output=True).returncode:
         raise Refused("this repository has no commit yet, so there is nothing to branch from")
     if not subprocess.run(
         ["git", "rev-parse", "--verify", "--quiet", f"refs/heads/{BRANCH}"], capture_output=True
     ).returncode:
-        raise Refused(f"branch {BRANCH!r} exists already; delete it first (git branch -D {BRANCH}) to make it again")
+        raise Refused(
+            f"branch {BRANCH!r} exists already; delete it first (git branch -D {BRANCH}) to make it again"
+        )
     if git("status", "--porcelain", "--", PATCH):
-        raise Refused(f"{PATCH} has uncommitted changes; commit or stash them, so the branch holds the patch you mean")
+        raise Refused(
+            f"{PATCH} has uncommitted changes; commit or stash them, so the branch holds the patch you mean"
+        )
     patch = git("show", f"HEAD:{PATCH}") + "\n"
     with tempfile.TemporaryDirectory() as scratch:
         env = {**os.environ, "GIT_INDEX_FILE": os.path.join(scratch, "index")}

@@ -207,7 +207,8 @@ class Scenario:
     def pip(self, *args: str | os.PathLike[str]) -> Result:
         """``python -m pip install ARGS`` from the checkout root, offline, building with the venv's setuptools."""
         return self.venv.execute(
-            [self.venv.python, "-m", "pip", "install", "--no-index", "--no-build-isolation", *args], cwd=self.src
+            [self.venv.python, "-m", "pip", "install", "--no-index", "--no-build-isolation", *args],
+            cwd=self.src,
         )
 
     def install(self, dist: str, mode: str) -> Result:

@@ -27,7 +27,11 @@ def git(repo: Path, *args: str) -> str:
 
 def fix_branch(repo: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, str(SCRIPT)], cwd=repo, capture_output=True, text=True, env={**os.environ, **IDENTITY}
+        [sys.executable, str(SCRIPT)],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **IDENTITY},
     )
 
 

@@ -33,7 +33,14 @@ def test_hermetic_env_drops_pip_uv_python_and_virtualenv_settings():
     env = hermetic_env(caller)
     assert {name: env[name] for name in ("PATH", "HOME")} == {"PATH": "/usr/bin", "HOME": "/home/someone"}
     assert env["PIP_CONFIG_FILE"] == os.devnull
-    assert not {"PIP_INDEX_URL", "UV_INDEX_URL", "PYTHONPATH", "PYTHONHOME", "VIRTUALENV_SEEDER", "VIRTUAL_ENV"} & set(env)
+    assert not {
+        "PIP_INDEX_URL",
+        "UV_INDEX_URL",
+        "PYTHONPATH",
+        "PYTHONHOME",
+        "VIRTUALENV_SEEDER",
+        "VIRTUAL_ENV",
+    } & set(env)
 
 
 def test_inherited_pythonpath_and_pip_settings_do_not_change_a_scenario(make_scenario, tmp_path):
