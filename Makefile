@@ -44,8 +44,8 @@ test: $(STAMP) ## run the suite: every scenario in fresh venvs, offline
 	PYTHONDONTWRITEBYTECODE=1 $(TOOLPY) -m pytest -c tests/pytest.ini --basetemp "$$scratch/pytest" $(PYTEST_ARGS) tests
 
 lint: $(STAMP) ## ruff over the whole checkout
-	$(TOOLS)/bin/ruff check --config tests/ruff.toml .
-	$(TOOLS)/bin/ruff format --config tests/ruff.toml --check .
+	$(TOOLS)/bin/ruff check --config tests/ruff.toml --cache-dir $(TOOLS)/ruff-cache .
+	$(TOOLS)/bin/ruff format --config tests/ruff.toml --cache-dir $(TOOLS)/ruff-cache --check .
 
 fix-branch: ## create the local branch pep420-fix: tests/fixes/pep420.patch as one commit
 	$(PYTHON) tests/fix_branch.py

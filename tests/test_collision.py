@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import pytest
 from harness import CONSUMER_OUTPUT, DURABLE, FRAMEWORK, hidden
+
+
+def finder_mapping(finder: Path) -> dict[str, str]:
+    """The MAPPING (top-level name -> folder) of a setuptools editable finder module."""
+    for node in ast.parse(finder.read_text()).body:
+        if isinstance(node, ast.AnnAssign) and getattr(node.target, "id", None) == "MAPPING":
+            return ast.literal_eval(node.value)
+    raise LookupError(f"no MAPPING in {finder}")
 
 
 def test_editable_installs_hide_the_second_subpackage(make_scenario):
@@ -20,6 +31,10 @@ def test_editable_installs_hide_the_second_subpackage(make_scenario):
         str(s.project(DURABLE) / "azurefunctions" / "agents" / "__init__.py"),
         DURABLE,
     ]
+    # setuptools' editable finders map the top-level name only, the same name twice.
+    assert [
+        finder_mapping(path) for path in sorted(s.venv.site_packages.glob("__editable___*_finder.py"))
+    ] == [{"azurefunctions": str(s.project(dist) / "azurefunctions")} for dist in (DURABLE, FRAMEWORK)]
 
 
 def test_regular_installs_import_both_but_silently_overwrite_the_shared_init(make_scenario):
