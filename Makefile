@@ -1,7 +1,7 @@
 # Every target works from the checkout root; paths here are relative, so a
 # checkout path with spaces is fine.
 .DEFAULT_GOAL := help
-.PHONY: help install run demo test bench lint fix-branch clean distclean
+.PHONY: help install run demo test matrix bench lint fix-branch clean distclean
 
 PYTHON ?= python3
 # The tool venv: the pinned test toolchain, virtualenv's app-data, nothing else.
@@ -42,6 +42,12 @@ test: $(STAMP) ## run the suite: every scenario in fresh venvs, offline
 	@scratch=$$(mktemp -d) && trap 'rm -rf "$$scratch"' EXIT && \
 	echo "pytest -c tests/pytest.ini tests $(PYTEST_ARGS)   (temporary folders: $$scratch, removed afterwards)" && \
 	PYTHONDONTWRITEBYTECODE=1 $(TOOLPY) -m pytest -c tests/pytest.ini --basetemp "$$scratch/pytest" $(PYTEST_ARGS) tests
+
+matrix: $(STAMP) ## re-run every matrix scenario; rewrite tests/matrix.json and the README table
+	$(TOOLPY) tests/matrix.py --update
+
+bench: $(STAMP) ## re-run every matrix scenario and print the cost per scenario (writes nothing)
+	$(TOOLPY) tests/matrix.py --bench
 
 lint: $(STAMP) ## ruff over the whole checkout
 	$(TOOLS)/bin/ruff check --config tests/ruff.toml --cache-dir $(TOOLS)/ruff-cache .

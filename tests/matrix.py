@@ -1,0 +1,298 @@
+"""The compatibility matrix: every variant, install pair and installer, each in a fresh venv.
+
+``tests/matrix.json`` is the one source of truth: test_matrix.py re-runs every
+cell and compares, and the README's matrix section is rendered from it.
+
+    python tests/matrix.py --update   # make matrix: re-run every cell, rewrite matrix.json and the README
+    python tests/matrix.py --bench    # make bench: re-run every cell, print the cost, write nothing
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+import time
+from collections.abc import Mapping
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from harness import (
+    DURABLE,
+    FRAMEWORK,
+    ROOT,
+    Log,
+    bundled_wheel,
+    consumer_imports,
+    copy_tree,
+    scenario,
+)
+
+MATRIX = ROOT / "tests" / "matrix.json"
+README = ROOT / "README.md"
+MERGED = "azure-functions-agents"
+VARIANTS = ("as-shipped", "pep420", "separate-namespaces", "merged", "pkgutil")
+MODES = ("regular", "editable", "editable-strict", "editable-compat", "target")
+PAIRS = (
+    *((mode, mode) for mode in MODES),
+    ("regular", "editable"),
+    ("editable", "regular"),
+    ("regular", "target"),
+    ("target", "regular"),
+)
+INSTALLERS = ("pip", "uv")
+REVERSE = "reverse install order"
+LIFECYCLE = (f"uninstall {DURABLE}", f"uninstall {FRAMEWORK}", REVERSE)
+OUTCOMES = ("ok", "ok-overwritten", "ok-removed", "ImportError", "install-error")
+START, END = "<!-- matrix:start -->", "<!-- matrix:end -->"
+Wheels = Mapping[str, Mapping[str, Path]]  # variant -> distribution -> wheel file
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One scenario: a variant, an installer, durable's and framework's install modes, and what follows."""
+
+    variant: str
+    installer: str
+    first: str
+    second: str | None  # None for merged: one distribution
+    then: str | None = None
+
+    @property
+    def id(self) -> str:
+        pair = self.first if self.second is None else f"{self.first}+{self.second}"
+        then = "" if self.then is None else "-" + self.then.replace(" ", "-")
+        return f"{self.variant}-{self.installer}-{pair}{then}"
+
+
+def distributions(variant: str) -> tuple[str, ...]:
+    return (MERGED,) if variant == "merged" else (DURABLE, FRAMEWORK)
+
+
+def cells() -> list[Cell]:
+    """Every scenario, in the order matrix.json and the README list them."""
+    found = []
+    for variant in VARIANTS:
+        for installer in INSTALLERS:
+            if variant == "merged":
+                found += [Cell(variant, installer, mode, None) for mode in MODES]
+                continue
+            found += [Cell(variant, installer, first, second) for first, second in PAIRS]
+            found += [Cell(variant, installer, "regular", "regular", then) for then in LIFECYCLE]
+    return found
+
+
+def build_wheels(dest: Path) -> dict[str, dict[str, Path]]:
+    """Build every variant's wheels once (``pip wheel``, the pinned setuptools), into ``dest/VARIANT/``."""
+    wheels: dict[str, dict[str, Path]] = {}
+    with scenario() as s:
+        for variant in VARIANTS:
+            tree = copy_tree(s.workspace / variant, variant)
+            folder = dest / variant
+            projects = [tree / dist for dist in distributions(variant)]
+            pip_wheel = [
+                s.venv.python,
+                "-m",
+                "pip",
+                "wheel",
+                "--no-deps",
+                "--no-index",
+                "--no-build-isolation",
+            ]
+            built = s.venv.execute([*pip_wheel, "-w", folder, *projects])
+            if built.returncode:
+                raise RuntimeError(f"building the {variant} wheels failed:\n{s.log}")
+            wheels[variant] = {
+                dist: next(folder.glob(dist.replace("-", "_") + "-*.whl")) for dist in distributions(variant)
+            }
+    return wheels
+
+
+def classify(cell: Cell, report: dict) -> dict:
+    """The matrix.json record for what the probe saw."""
+    errors = [entry["error"] for entry in report["imports"] if "error" in entry]
+    changed = {
+        state: [c for c in report["changed"] if c["state"] == state] for state in ("missing", "replaced")
+    }
+    if errors:
+        outcome, note = "ImportError", errors[0]
+    elif changed["missing"]:
+        outcome, note = "ok-removed", _files_note(changed["missing"], "removed")
+    elif changed["replaced"]:
+        outcome, note = (
+            "ok-overwritten",
+            _files_note(changed["replaced"], "replaced by another distribution's"),
+        )
+    else:
+        outcome, note = "ok", ""
+    return {**asdict(cell), "outcome": outcome, "shared_init": report["shared_init"], "note": note}
+
+
+def _files_note(entries: list[dict], what: str) -> str:
+    owners = sorted({entry["distribution"] for entry in entries})
+    files = ", ".join(sorted({entry["file"] for entry in entries}))
+    return f"{' and '.join(owners)}: {files} {what}"
+
+
+def run_cell(cell: Cell, wheels: Wheels) -> tuple[dict, Log]:
+    """Run one scenario in a fresh venv; its matrix.json record and its command log."""
+    with scenario(cell.variant) as s:
+        dists = distributions(cell.variant)
+        modes = (cell.first,) if cell.second is None else (cell.first, cell.second)
+        order = list(zip(dists, modes))
+        if cell.then == REVERSE:
+            order.reverse()
+        for dist, mode in order:
+            installed = s.install(dist, mode, cell.installer, wheels[cell.variant][dist])
+            if installed.returncode:
+                last = installed.output.strip().splitlines()[-1:] or [""]
+                return {
+                    **asdict(cell),
+                    "outcome": "install-error",
+                    "shared_init": None,
+                    "note": last[0],
+                }, s.log
+        targets = consumer_imports(s.src)
+        if cell.then and cell.then.startswith("uninstall "):
+            gone = cell.then.removeprefix("uninstall ")
+            s.uninstall(gone, cell.installer)
+            # The consumer imports durable first and framework second: keep the survivor's.
+            targets = targets[1:] if gone == DURABLE else targets[:1]
+        return classify(cell, s.probe(targets)), s.log
+
+
+def load() -> list[dict]:
+    return json.loads(MATRIX.read_text(encoding="utf-8"))
+
+
+# --- rendering the README section ---------------------------------------------------------------
+
+SHORT = {DURABLE: "durable", FRAMEWORK: "framework", MERGED: "merged"}
+
+
+def symbol(record: dict) -> str:
+    outcome, note = record["outcome"], record["note"]
+    if outcome == "ok":
+        return "✅"
+    if outcome == "ok-overwritten":
+        return f"⚠️ overwritten: {SHORT.get(record['shared_init'], 'a')} `__init__.py` in effect"
+    if outcome == "ok-removed":
+        return "⚠️ survivor's `__init__.py` removed"
+    if outcome == "ImportError":
+        missing = re.search(r"No module named '([^']+)'", note)
+        return f"❌ no `{missing.group(1)}`" if missing else f"❌ {note}"
+    return f"⛔ {outcome}: {note}"
+
+
+def row_label(record: dict) -> str:
+    if record["second"] is None:
+        return record["first"]
+    if record["then"] == REVERSE:
+        return "regular, framework installed first"
+    if record["then"]:
+        return f"regular, then {record['then'].replace(DURABLE, 'durable').replace(FRAMEWORK, 'framework')}"
+    return f"{record['first']}, {record['second']}"
+
+
+def versions() -> str:
+    pins = dict(re.findall(r"^([\w-]+)==([\w.]+)", (ROOT / "tests" / "requirements.txt").read_text(), re.M))
+    pip = bundled_wheel("pip").name.split("-")[1]
+    return (
+        f"pip {pip} and setuptools {pins['setuptools']} (as virtualenv {pins['virtualenv']} seeds them), "
+        f"uv {pins['uv']}"
+    )
+
+
+def render(records: list[dict]) -> str:
+    """The README's matrix section (between the markers) for these records."""
+    lines = [
+        START,
+        f"Observed with {versions()}: {len(records)} scenarios, each in a fresh venv"
+        " (`make matrix` re-runs them and rewrites this section and `tests/matrix.json`).",
+        "",
+        "Key: ✅ the consumer imports both, and every installed file is the one its distribution shipped."
+        " ⚠️ it imports, but a file one distribution installed was silently replaced by the other's copy"
+        " (overwritten; the table says whose `azurefunctions/agents/__init__.py` Python uses) or deleted"
+        " when the other was uninstalled (removed). ❌ `ImportError`: the module the consumer could not"
+        " import, although it is installed.",
+        "",
+    ]
+    for variant in VARIANTS:
+        rows: dict[str, dict[str, str]] = {}
+        for record in records:
+            if record["variant"] == variant:
+                rows.setdefault(row_label(record), {})[record["installer"]] = symbol(record)
+        header = "install mode" if variant == "merged" else "durable, framework"
+        lines += [f"**{variant}**", "", f"| {header} | pip | uv |", "| --- | --- | --- |"]
+        lines += [f"| {label} | {cells_['pip']} | {cells_['uv']} |" for label, cells_ in rows.items()]
+        lines.append("")
+    lines.append(END)
+    return "\n".join(lines)
+
+
+def readme_section(text: str) -> str:
+    start, end = text.index(START), text.index(END) + len(END)
+    return text[start:end]
+
+
+def write(records: list[dict]) -> None:
+    MATRIX.write_text(json.dumps(records, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    text = README.read_text(encoding="utf-8")
+    README.write_text(text.replace(readme_section(text), render(records)), encoding="utf-8")
+
+
+# --- make matrix / make bench -------------------------------------------------------------------
+
+
+def _run(args: tuple[Cell, Wheels]) -> tuple[dict, float]:
+    started = time.monotonic()
+    record, _ = run_cell(*args)
+    return record, time.monotonic() - started
+
+
+def run_all(jobs: int) -> tuple[list[dict], list[float], float]:
+    import tempfile
+
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="ns wheels ") as scratch:
+        wheels = build_wheels(Path(scratch))
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            results = list(pool.map(_run, [(cell, wheels) for cell in cells()]))
+    return [record for record, _ in results], [seconds for _, seconds in results], time.monotonic() - started
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    action = parser.add_mutually_exclusive_group(required=True)
+    action.add_argument(
+        "--update", action="store_true", help="rewrite tests/matrix.json and the README section"
+    )
+    action.add_argument("--bench", action="store_true", help="print the cost of a full run; write nothing")
+    parser.add_argument(
+        "--jobs", type=int, default=os.cpu_count() or 1, help="parallel scenarios (default: cores)"
+    )
+    options = parser.parse_args(argv)
+    if options.jobs < 1:
+        parser.error("--jobs takes a whole number of at least 1")
+    records, seconds, wall = run_all(options.jobs)
+    if options.update:
+        write(records)
+        print(f"wrote {MATRIX.relative_to(ROOT)} and the README's matrix section: {len(records)} scenarios")
+    by_installer = {
+        installer: [s for record, s in zip(records, seconds) if record["installer"] == installer]
+        for installer in INSTALLERS
+    }
+    print(f"{len(records)} scenarios in {wall:.1f} s wall with {options.jobs} workers:")
+    print(f"  {wall / len(records):.2f} s of wall time per scenario")
+    for installer, spent in by_installer.items():
+        print(f"  {installer}: {len(spent)} scenarios, {sum(spent) / len(spent):.2f} s each on average")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

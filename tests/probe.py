@@ -1,0 +1,68 @@
+"""Runs inside a scenario's venv (``python -c``, standard library only): what would a user see?
+
+Argument: a JSON list of ``[module, function]`` imports to try, in order. Prints
+one JSON object:
+
+- ``imports``: for each, the value the function returned, or the exception
+  text (``ModuleNotFoundError: No module named ...``);
+- ``shared_init``: the ``SHIPPED_BY`` of the ``azurefunctions.agents`` module
+  Python ended up with (null for a namespace package, or if never imported);
+- ``changed``: every file of an installed ``azure-functions-agent*``
+  distribution that is no longer what its ``RECORD`` says: ``replaced``
+  (another distribution's content) or ``missing`` (removed by uninstalling
+  another). This is how a silent overwrite is observed, not guessed.
+"""
+
+import base64
+import hashlib
+import importlib
+import json
+import sys
+from importlib import metadata
+
+
+def try_imports(targets):
+    results = []
+    for module, function in targets:
+        try:
+            value = getattr(importlib.import_module(module), function)()
+            results.append({"target": f"{module}.{function}", "returned": value})
+        except ImportError as error:
+            results.append({"target": f"{module}.{function}", "error": f"{type(error).__name__}: {error}"})
+    return results
+
+
+def changed_files():
+    changed = []
+    seen = set()
+    for dist in metadata.distributions():
+        name = dist.metadata["Name"]
+        if not name.startswith("azure-functions-agent") or name in seen:
+            continue
+        seen.add(name)
+        for file in dist.files or ():
+            if file.hash is None or file.hash.mode != "sha256" or file.parts[0] == "..":
+                continue
+            path = file.locate()
+            try:
+                digest = hashlib.sha256(path.read_bytes()).digest()
+            except FileNotFoundError:
+                changed.append({"distribution": name, "file": str(file), "state": "missing"})
+                continue
+            if base64.urlsafe_b64encode(digest).rstrip(b"=").decode() != file.hash.value:
+                changed.append({"distribution": name, "file": str(file), "state": "replaced"})
+    return sorted(changed, key=lambda entry: (entry["distribution"], entry["file"]))
+
+
+def main():
+    imports = try_imports(json.loads(sys.argv[1]))
+    agents = sys.modules.get("azurefunctions.agents")
+    report = {
+        "imports": imports,
+        "shared_init": getattr(agents, "SHIPPED_BY", None),
+        "changed": changed_files(),
+    }
+    print(json.dumps(report, sort_keys=True))
+
+
+main()

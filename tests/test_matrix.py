@@ -1,0 +1,60 @@
+"""The compatibility matrix: every scenario in tests/matrix.json turns out as recorded, today."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import attach_log
+from filelock import FileLock
+from harness import ROOT, apply_fix
+from matrix import OUTCOMES, VARIANTS, Cell, build_wheels, cells, load, readme_section, render, run_cell
+
+RECORDS = load()
+
+
+def cell_of(record: dict) -> Cell:
+    return Cell(record["variant"], record["installer"], record["first"], record["second"], record["then"])
+
+
+@pytest.fixture(scope="session")
+def wheels(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> dict[str, dict[str, Path]]:
+    """Every variant's wheels, built once per run and shared by the xdist workers."""
+    if worker_id == "master":
+        return build_wheels(tmp_path_factory.mktemp("wheels"))
+    shared = tmp_path_factory.getbasetemp().parent
+    index = shared / "wheels.json"
+    with FileLock(str(shared / "wheels.lock")):
+        if not index.exists():
+            built = build_wheels(shared / "wheels")
+            index.write_text(json.dumps({v: {d: str(p) for d, p in ws.items()} for v, ws in built.items()}))
+    return {v: {d: Path(p) for d, p in ws.items()} for v, ws in json.loads(index.read_text()).items()}
+
+
+@pytest.mark.parametrize("recorded", RECORDS, ids=[cell_of(record).id for record in RECORDS])
+def test_matrix_cell_turns_out_as_recorded(recorded, wheels, request):
+    """Re-run in a fresh venv, the scenario gives the recorded outcome, ``__init__.py`` in effect and note (the exception text, or the files overwritten)."""
+    observed, log = run_cell(cell_of(recorded), wheels)
+    attach_log(request, log)
+    assert observed == recorded
+
+
+def test_matrix_json_holds_every_scenario_once():
+    """tests/matrix.json has exactly one record per scenario the matrix defines, in its order, in our vocabulary."""
+    assert [cell_of(record) for record in RECORDS] == cells()
+    assert {record["outcome"] for record in RECORDS} <= set(OUTCOMES)
+    assert len(RECORDS) > 100
+
+
+def test_readme_matrix_is_rendered_from_matrix_json():
+    """The README's matrix section is exactly what tests/matrix.json renders to (run `make matrix` if not)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert readme_section(readme) == render(RECORDS)
+
+
+@pytest.mark.parametrize("variant", [v for v in VARIANTS if v != "as-shipped"])
+def test_variant_patch_applies_cleanly_to_the_current_tree(variant):
+    """Each solution is a patch in tests/fixes/ that applies to the tree as it is now."""
+    check = apply_fix(variant, ROOT, check=True)
+    assert (check.returncode, check.stderr) == (0, "")
