@@ -206,6 +206,25 @@ def versions() -> str:
     )
 
 
+MEANINGS = (
+    "What the failures mean:",
+    "",
+    "- ❌ as shipped: the first regular `azurefunctions` Python finds wins, and its `__path__` is that one"
+    " folder. Editable finders (default mode), link trees (strict) and project folders on `sys.path`"
+    " (compat) each offer a complete regular package, as do `--target` folders; a regular install in"
+    " `site-packages` is found before the editable finder is asked, and a `PYTHONPATH` folder before"
+    " `site-packages`.",
+    "- ❌ pkgutil: `extend_path` only scans `sys.path` folders. setuptools' default editable mode adds no"
+    " folder to `sys.path` (an import finder maps the name instead), so the other portion is never found;"
+    " strict and compat modes add folders, and work.",
+    "- ⚠️ overwritten: both wheels hold `azurefunctions/__init__.py` and `azurefunctions/agents/__init__.py`;"
+    " the second install replaces the first's files without a warning, whichever installer runs it.",
+    "- ⚠️ removed: uninstalling a distribution deletes every file its `RECORD` lists, including the"
+    " `__init__.py` files the survivor installed too. The survivor still imports only because its folders"
+    " then fall back to namespace packages; whatever its `__init__.py` defined is gone.",
+)
+
+
 def render(records: list[dict]) -> str:
     """The README's matrix section (between the markers) for these records."""
     lines = [
@@ -229,7 +248,7 @@ def render(records: list[dict]) -> str:
         lines += [f"**{variant}**", "", f"| {header} | pip | uv |", "| --- | --- | --- |"]
         lines += [f"| {label} | {cells_['pip']} | {cells_['uv']} |" for label, cells_ in rows.items()]
         lines.append("")
-    lines.append(END)
+    lines += [*MEANINGS, "", END]
     return "\n".join(lines)
 
 
