@@ -299,9 +299,9 @@ class Scenario:
 
     def probe(self, targets: Sequence[tuple[str, str]]) -> dict:
         """Run tests/probe.py in this venv: each import's result, the ``__init__.py`` in effect, changed files."""
-        result = self.venv.execute(
-            [self.venv.python, "-c", PROBE.read_text(), json.dumps(targets)], extra_env=self.path_env()
-        )
+        # A copy in the workspace, so sys.path[0] is a folder holding no azurefunctions.
+        probe = Path(shutil.copy2(PROBE, self.workspace / PROBE.name))
+        result = self.venv.execute([self.venv.python, probe, json.dumps(targets)], extra_env=self.path_env())
         if result.returncode:
             raise RuntimeError(f"the probe failed:\n{result}")
         return json.loads(result.output)

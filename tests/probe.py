@@ -1,4 +1,4 @@
-"""Runs inside a scenario's venv (``python -c``, standard library only): what would a user see?
+"""Runs inside a scenario's venv (standard library only): what would a user see?
 
 Argument: a JSON list of ``[module, function]`` imports to try, in order. Prints
 one JSON object:
