@@ -10,7 +10,17 @@ from __future__ import annotations
 
 import sys
 
-from harness import CONSUMER_OUTPUT, DISTRIBUTIONS, Result, Scenario, fix_patch, hidden, render, scenario
+from harness import (
+    CONSUMER_OUTPUT,
+    DISTRIBUTIONS,
+    Result,
+    Scenario,
+    exception_line,
+    fix_patch,
+    hidden,
+    render,
+    scenario,
+)
 
 
 def show(s: Scenario, result: Result, full: bool) -> None:
@@ -44,7 +54,7 @@ def walk(title: str, fix: bool) -> Result:
 def verdict(collision: Result, fixed: Result) -> list[str]:
     """What differs from the README's account (nothing, when the demo passes)."""
     problems = []
-    if collision.returncode == 0 or not collision.output.rstrip().endswith(hidden("framework")):
+    if collision.returncode == 0 or exception_line(collision.output) != hidden("framework"):
         problems.append(f"as shipped, the consumer should fail with {hidden('framework')!r}")
     if (fixed.returncode, fixed.output) != (0, CONSUMER_OUTPUT):
         problems.append(f"after the PEP 420 fix, the consumer should print {CONSUMER_OUTPUT!r} and exit 0")

@@ -45,6 +45,16 @@ VARIANTS = ("as-shipped", "pep420")
 CONSUMER_OUTPUT = "durable task 'demo' started\nagent 'demo' started\n"
 
 
+# What sample_project/main.py prints on stderr between the traceback and the doctor's report.
+DIAGNOSIS = "The namespace doctor's diagnosis (python -m sample_project.doctor):"
+
+
+def exception_line(output: str) -> str:
+    """The traceback's last line: the exception text, before the doctor's diagnosis."""
+    lines = output.split(f"\n{DIAGNOSIS}\n")[0].rstrip().splitlines()
+    return lines[-1] if lines else ""
+
+
 def hidden(subpackage: str) -> str:
     """The last line of the traceback when ``azurefunctions.agents.SUBPACKAGE`` is hidden."""
     return f"ModuleNotFoundError: No module named 'azurefunctions.agents.{subpackage}'"
@@ -105,14 +115,16 @@ def uv_binary() -> str:
 
 
 def consumer_imports(tree: Path) -> list[tuple[str, str]]:
-    """The ``from MODULE import NAME`` statements of a tree's sample_project/main.py, in order."""
+    """The ``from MODULE import NAME`` statements main.py runs first (at top level or in a top-level ``try``)."""
     main = ast.parse((tree / CONSUMER / CONSUMER / "main.py").read_text(encoding="utf-8"))
+    statements = [
+        inner for node in main.body for inner in (node.body if isinstance(node, ast.Try) else [node])
+    ]
     return [
         (node.module or "", alias.name)
-        for node in main.body
-        if isinstance(node, ast.ImportFrom)
+        for node in statements
+        if isinstance(node, ast.ImportFrom) and node.module != "__future__"
         for alias in node.names
-        if node.module != "__future__"
     ]
 
 
@@ -314,6 +326,14 @@ class Scenario:
         """``python sample_project/main.py`` from the sample_project folder, as the README says."""
         return self.venv.execute(
             [self.venv.python, "sample_project/main.py"],
+            cwd=self.project(CONSUMER),
+            extra_env=self.path_env(),
+        )
+
+    def doctor(self, *args: str) -> Result:
+        """``python -m sample_project.doctor ARGS`` from the sample_project folder, in this venv."""
+        return self.venv.execute(
+            [self.venv.python, "-m", "sample_project.doctor", *args],
             cwd=self.project(CONSUMER),
             extra_env=self.path_env(),
         )

@@ -25,6 +25,7 @@ from harness import (
     FRAMEWORK,
     ROOT,
     Log,
+    Result,
     bundled_wheel,
     consumer_imports,
     copy_tree,
@@ -137,8 +138,17 @@ def _files_note(entries: list[dict], what: str) -> str:
     return f"{' and '.join(owners)}: {files} {what}"
 
 
-def run_cell(cell: Cell, wheels: Wheels) -> tuple[dict, Log]:
-    """Run one scenario in a fresh venv; its matrix.json record and its command log."""
+@dataclass
+class CellRun:
+    """What one scenario gave: its matrix.json record, the doctor's run, and the command log."""
+
+    record: dict
+    doctor: Result | None
+    log: Log
+
+
+def run_cell(cell: Cell, wheels: Wheels) -> CellRun:
+    """Run one scenario in a fresh venv: install, probe, and ask the namespace doctor."""
     with scenario(cell.variant) as s:
         dists = distributions(cell.variant)
         modes = (cell.first,) if cell.second is None else (cell.first, cell.second)
@@ -149,19 +159,16 @@ def run_cell(cell: Cell, wheels: Wheels) -> tuple[dict, Log]:
             installed = s.install(dist, mode, cell.installer, wheels[cell.variant][dist])
             if installed.returncode:
                 last = installed.output.strip().splitlines()[-1:] or [""]
-                return {
-                    **asdict(cell),
-                    "outcome": "install-error",
-                    "shared_init": None,
-                    "note": last[0],
-                }, s.log
+                record = {**asdict(cell), "outcome": "install-error", "shared_init": None, "note": last[0]}
+                return CellRun(record, None, s.log)
         targets = consumer_imports(s.src)
         if cell.then and cell.then.startswith("uninstall "):
             gone = cell.then.removeprefix("uninstall ")
             s.uninstall(gone, cell.installer)
             # The consumer imports durable first and framework second: keep the survivor's.
             targets = targets[1:] if gone == DURABLE else targets[:1]
-        return classify(cell, s.probe(targets)), s.log
+        record = classify(cell, s.probe(targets))
+        return CellRun(record, s.doctor(), s.log)
 
 
 def load() -> list[dict]:
@@ -268,7 +275,7 @@ def write(records: list[dict]) -> None:
 
 def _run(args: tuple[Cell, Wheels]) -> tuple[dict, float]:
     started = time.monotonic()
-    record, _ = run_cell(*args)
+    record = run_cell(*args).record
     return record, time.monotonic() - started
 
 

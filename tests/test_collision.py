@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 import pytest
-from harness import CONSUMER_OUTPUT, DURABLE, FRAMEWORK, hidden
+from harness import CONSUMER_OUTPUT, DIAGNOSIS, DURABLE, FRAMEWORK, exception_line, hidden
 
 
 def finder_mapping(finder: Path) -> dict[str, str]:
@@ -25,7 +25,12 @@ def test_editable_installs_hide_the_second_subpackage(make_scenario):
     run = s.consumer()
 
     assert run.returncode == 1
-    assert run.output.splitlines()[-1] == hidden("framework")
+    assert exception_line(run.output) == hidden("framework")
+    diagnosis = run.output.split(DIAGNOSIS)[1]
+    durable, framework = (s.project(dist) / "azurefunctions" / "agents" for dist in (DURABLE, FRAMEWORK))
+    assert f"Python imports {durable}: " in diagnosis
+    assert f"[hidden] {framework}\n" in diagnosis
+    assert f"owner: {DURABLE} (editable)" in diagnosis
     winner = s.python("import azurefunctions.agents as a; print(a.__file__); print(a.SHIPPED_BY)")
     assert winner.output.splitlines() == [
         str(s.project(DURABLE) / "azurefunctions" / "agents" / "__init__.py"),
@@ -71,7 +76,7 @@ def test_target_folders_on_pythonpath_hide_the_second_subpackage(make_scenario):
     run = s.consumer()
 
     assert run.returncode == 1
-    assert run.output.splitlines()[-1] == hidden("framework")
+    assert exception_line(run.output) == hidden("framework")
 
 
 @pytest.mark.parametrize(
@@ -87,6 +92,6 @@ def test_mixed_installs_hide_the_editable_subpackage(make_scenario, first, secon
     run = s.consumer()
 
     assert run.returncode == 1
-    assert run.output.splitlines()[-1] == hidden(hidden_subpackage)
+    assert exception_line(run.output) == hidden(hidden_subpackage)
     winner = s.python("import azurefunctions.agents as a; print(a.__file__)")
     assert winner.output == f"{s.venv.site_packages / 'azurefunctions' / 'agents' / '__init__.py'}\n"

@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 from demo import verdict
-from harness import CONSUMER_OUTPUT, ROOT, Result, hidden
+from harness import CONSUMER_OUTPUT, DIAGNOSIS, ROOT, Result, hidden
 
 
 def test_make_demo_shows_the_collision_then_the_fix():
@@ -20,8 +20,11 @@ def test_make_demo_shows_the_collision_then_the_fix():
 
     assert (demo.returncode, demo.stderr) == (0, ""), demo.stdout
     failure = lines.index(hidden("framework"))
-    assert lines[failure + 1] == "[exit 1]"
-    assert "$ git apply tests/fixes/pep420.patch" in lines[failure:]
+    fix = lines.index("$ git apply tests/fixes/pep420.patch", failure)
+    collision = lines[failure:fix]
+    assert collision.index(DIAGNOSIS) < collision.index("[exit 1]"), (
+        "the doctor's diagnosis follows the traceback"
+    )
     success = lines.index("durable task 'demo' started", failure)
     assert lines[success : success + 3] == [*CONSUMER_OUTPUT.splitlines(), "[exit 0]"]
     assert lines[-1].startswith("As documented:")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from harness import DISTRIBUTIONS, PROJECTS, ROOT, hermetic_env, hidden
+from harness import DISTRIBUTIONS, PROJECTS, ROOT, exception_line, hermetic_env, hidden
 
 
 def snapshot(root: Path) -> dict[str, int]:
@@ -67,7 +67,7 @@ def test_inherited_pythonpath_and_pip_settings_do_not_change_a_scenario(make_sce
     run = s.consumer()
     config = s.venv.execute([s.venv.python, "-m", "pip", "config", "list"])
 
-    assert (run.returncode, run.output.splitlines()[-1]) == (1, hidden("framework"))
+    assert (run.returncode, exception_line(run.output)) == (1, hidden("framework"))
     assert not (tmp_path / "pip-target").exists()
     # Only the scenario's own settings: no configuration file was read.
     assert config.returncode == 0

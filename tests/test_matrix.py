@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import attach_log
 from filelock import FileLock
-from harness import ROOT, apply_fix
+from harness import ROOT, apply_fix, consumer_imports, copy_tree
 from matrix import OUTCOMES, VARIANTS, Cell, build_wheels, cells, load, readme_section, render, run_cell
 
 RECORDS = load()
@@ -34,10 +34,12 @@ def wheels(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> dict[str
 
 @pytest.mark.parametrize("recorded", RECORDS, ids=[cell_of(record).id for record in RECORDS])
 def test_matrix_cell_turns_out_as_recorded(recorded, wheels, request):
-    """Re-run in a fresh venv, the scenario gives the recorded outcome, ``__init__.py`` in effect and note (the exception text, or the files overwritten)."""
-    observed, log = run_cell(cell_of(recorded), wheels)
-    attach_log(request, log)
-    assert observed == recorded
+    """Re-run in a fresh venv, the scenario gives the recorded outcome, ``__init__.py`` in effect and note (the exception text, or the files overwritten), and the namespace doctor agrees: healthy exactly when the outcome is ok."""
+    run = run_cell(cell_of(recorded), wheels)
+    attach_log(request, run.log)
+    assert run.record == recorded
+    assert run.doctor is not None
+    assert run.doctor.returncode == (0 if recorded["outcome"] == "ok" else 1), run.doctor.output
 
 
 def test_matrix_json_holds_every_scenario_once():
@@ -45,6 +47,30 @@ def test_matrix_json_holds_every_scenario_once():
     assert [cell_of(record) for record in RECORDS] == cells()
     assert {record["outcome"] for record in RECORDS} <= set(OUTCOMES)
     assert len(RECORDS) > 100
+
+
+@pytest.mark.parametrize(
+    ("variant", "expected"),
+    [
+        (
+            "as-shipped",
+            [
+                ("azurefunctions.agents.durable", "start_durable_task"),
+                ("azurefunctions.agents.framework", "start_agent"),
+            ],
+        ),
+        (
+            "separate-namespaces",
+            [
+                ("azurefunctions_durable.agents.durable", "start_durable_task"),
+                ("azurefunctions_framework.agents.framework", "start_agent"),
+            ],
+        ),
+    ],
+)
+def test_the_probe_tries_exactly_the_consumers_imports(variant, expected, tmp_path):
+    """The matrix probes the imports sample_project/main.py makes, as each variant patches them, and nothing else."""
+    assert consumer_imports(copy_tree(tmp_path / "tree", variant)) == expected
 
 
 def test_readme_matrix_is_rendered_from_matrix_json():

@@ -24,11 +24,12 @@ class Walkthrough:
     setup: list[Result] = field(default_factory=list)
     how_to_run: list[tuple[Step, Result]] = field(default_factory=list)
     option_2: list[tuple[Step, Result]] = field(default_factory=list)
+    diagnosing: list[tuple[Step, Result]] = field(default_factory=list)
 
 
 @pytest.fixture(scope="module")
 def walked():
-    """A scratch checkout taken through the README: Development Setup, How to Run, Option 2.
+    """A scratch checkout taken through the README: Development Setup, How to Run, Option 2, the doctor.
 
     pip may use no index, and the only package source it is offered is a
     folder holding the build backend's wheel (setuptools, as virtualenv bundles
@@ -49,10 +50,12 @@ def walked():
         shell = Shell(checkout, env, walk.log)
         for block in blocks(section("Development Setup"), "bash"):
             walk.setup += [shell(line) for line in commands(block)]
-        for title, steps in (
+        transcripts = (
             ("How to Run", walk.how_to_run),
             ("Option 2: Use Proper Namespace Packages (PEP 420)", walk.option_2),
-        ):
+            ("Diagnosing your own environment", walk.diagnosing),
+        )
+        for title, steps in transcripts:
             (block,) = blocks(section(title), "console")
             steps += [(step, shell(step.command)) for step in transcript(block)]
         yield walk
@@ -97,6 +100,13 @@ def test_option_2_fix_works_as_the_readme_shows(walked, request):
     attach_log(request, walked.log)
     assert "git apply tests/fixes/pep420.patch" in [step.command for step, _ in walked.option_2]
     assert mismatches(walked.option_2) == []
+
+
+def test_doctor_example_is_what_the_doctor_prints_after_the_fix(walked, request):
+    """After the Option 2 fix, ``python -m sample_project.doctor`` prints the README's healthy report and exits 0."""
+    attach_log(request, walked.log)
+    assert walked.diagnosing[0][0].command == "python -m sample_project.doctor"
+    assert mismatches(walked.diagnosing) == []
 
 
 def test_readme_names_only_tests_that_exist():

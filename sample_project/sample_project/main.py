@@ -2,11 +2,30 @@
 
 Run from the sample_project/ folder: ``python sample_project/main.py``.
 With the two distributions as shipped (each has a regular
-azurefunctions/agents/__init__.py), the second import fails.
+azurefunctions/agents/__init__.py), the second import fails; the traceback is
+followed by the namespace doctor's diagnosis (doctor.py, beside this file).
 """
 
-from azurefunctions.agents.durable import start_durable_task
-from azurefunctions.agents.framework import start_agent
+import sys
+
+try:
+    from azurefunctions.agents.durable import start_durable_task
+    from azurefunctions.agents.framework import start_agent
+except ImportError:
+    import traceback
+
+    traceback.print_exc()
+    from importlib.util import module_from_spec, spec_from_file_location
+    from pathlib import Path
+
+    # Loaded from its file: this script may run without sample_project installed.
+    spec = spec_from_file_location("sample_project_doctor", Path(__file__).with_name("doctor.py"))
+    doctor = module_from_spec(spec)
+    sys.modules[spec.name] = doctor
+    spec.loader.exec_module(doctor)
+    report, _ = doctor.diagnose()
+    print("\nThe namespace doctor's diagnosis (python -m sample_project.doctor):\n" + report, file=sys.stderr)
+    raise SystemExit(1) from None
 
 
 def main() -> int:
