@@ -11,6 +11,7 @@ output is kept in a log that failure messages carry.
 from __future__ import annotations
 
 import ast
+import importlib.util
 import json
 import logging
 import os
@@ -24,6 +25,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 
 from pytest_shutil.workspace import Workspace
 from pytest_virtualenv import VirtualEnv
@@ -126,6 +128,17 @@ def consumer_imports(tree: Path) -> list[tuple[str, str]]:
         if isinstance(node, ast.ImportFrom) and node.module != "__future__"
         for alias in node.names
     ]
+
+
+def load_doctor() -> ModuleType:
+    """sample_project/doctor.py as a module of this process (it is standard library only)."""
+    name = "sample_project_doctor"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, ROOT / CONSUMER / CONSUMER / "doctor.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
 
 
 def bundled_wheel(distribution: str) -> Path:
@@ -321,6 +334,12 @@ class Scenario:
     def install_both(self, first: str, second: str) -> list[int]:
         """Install durable in mode ``first``, then framework in ``second``: the exit codes."""
         return [self.install(DURABLE, first).returncode, self.install(FRAMEWORK, second).returncode]
+
+    def consumer_after(self, first: str, second: str) -> Result:
+        """Install durable in mode ``first`` and framework in ``second`` (both must succeed), then run the consumer."""
+        if self.install_both(first, second) != [0, 0]:
+            raise AssertionError(f"an install failed:\n{self.log}")
+        return self.consumer()
 
     def consumer(self) -> Result:
         """``python sample_project/main.py`` from the sample_project folder, as the README says."""

@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-import ast
-from pathlib import Path
-
 import pytest
-from harness import CONSUMER_OUTPUT, DIAGNOSIS, DURABLE, FRAMEWORK, exception_line, hidden
-
-
-def finder_mapping(finder: Path) -> dict[str, str]:
-    """The MAPPING (top-level name -> folder) of a setuptools editable finder module."""
-    for node in ast.parse(finder.read_text()).body:
-        if isinstance(node, ast.AnnAssign) and getattr(node.target, "id", None) == "MAPPING":
-            return ast.literal_eval(node.value)
-    raise LookupError(f"no MAPPING in {finder}")
+from harness import CONSUMER_OUTPUT, DIAGNOSIS, DURABLE, FRAMEWORK, exception_line, hidden, load_doctor
 
 
 def test_editable_installs_hide_the_second_subpackage(make_scenario):
     """With both installed by ``pip install -e``, durable's regular azurefunctions wins and framework's is not found."""
     s = make_scenario()
-    assert s.install_both("editable", "editable") == [0, 0]
-
-    run = s.consumer()
+    run = s.consumer_after("editable", "editable")
 
     assert run.returncode == 1
     assert exception_line(run.output) == hidden("framework")
@@ -38,16 +25,15 @@ def test_editable_installs_hide_the_second_subpackage(make_scenario):
     ]
     # setuptools' editable finders map the top-level name only, the same name twice.
     assert [
-        finder_mapping(path) for path in sorted(s.venv.site_packages.glob("__editable___*_finder.py"))
+        load_doctor().read_finder(path).mapping
+        for path in sorted(s.venv.site_packages.glob("__editable___*_finder.py"))
     ] == [{"azurefunctions": str(s.project(dist) / "azurefunctions")} for dist in (DURABLE, FRAMEWORK)]
 
 
 def test_regular_installs_import_both_but_silently_overwrite_the_shared_init(make_scenario):
     """A regular ``pip install`` of both merges them into one folder: both import, and the last one's ``__init__.py`` replaced the first's without a word."""
     s = make_scenario()
-    assert s.install_both("regular", "regular") == [0, 0]
-
-    run = s.consumer()
+    run = s.consumer_after("regular", "regular")
 
     assert (run.returncode, run.output) == (0, CONSUMER_OUTPUT)
     shared = s.venv.site_packages / "azurefunctions" / "agents" / "__init__.py"
@@ -70,10 +56,7 @@ def test_regular_installs_import_both_but_silently_overwrite_the_shared_init(mak
 
 def test_target_folders_on_pythonpath_hide_the_second_subpackage(make_scenario):
     """Installed with ``pip install --target`` into two folders on PYTHONPATH (Azure Functions' ``.python_packages``), the first folder's regular package hides the second's subpackage."""
-    s = make_scenario()
-    assert s.install_both("target", "target") == [0, 0]
-
-    run = s.consumer()
+    run = make_scenario().consumer_after("target", "target")
 
     assert run.returncode == 1
     assert exception_line(run.output) == hidden("framework")
@@ -87,9 +70,7 @@ def test_target_folders_on_pythonpath_hide_the_second_subpackage(make_scenario):
 def test_mixed_installs_hide_the_editable_subpackage(make_scenario, first, second, hidden_subpackage):
     """With one regular and one editable install, the regular copy in site-packages wins whichever came first, and the editable distribution's subpackage is hidden."""
     s = make_scenario()
-    assert s.install_both(first, second) == [0, 0]
-
-    run = s.consumer()
+    run = s.consumer_after(first, second)
 
     assert run.returncode == 1
     assert exception_line(run.output) == hidden(hidden_subpackage)

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import importlib.util
 import json
 import os
 import sys
 from pathlib import Path
 
 import pytest
-from harness import ROOT
+from harness import load_doctor
 
-DOCTOR = ROOT / "sample_project" / "sample_project" / "doctor.py"
 PKGUTIL = '__path__ = __import__("pkgutil").extend_path(__path__, __name__)\n'
 
 
@@ -129,6 +127,22 @@ def test_the_doctor_never_imports_what_it_inspects(make_scenario, tmp_path):
     assert "Traceback" not in report.output
 
 
+def test_files_two_distributions_claim_are_named(make_scenario, tmp_path):
+    """Identical pkgutil-style files that two distributions install into one folder: healthy, but each shared file is named, since uninstalling either distribution removes it for both."""
+    folder = tmp_path / "site"
+    files = {"ns/__init__.py": PKGUTIL}
+    install_tree(folder, "shape-one", {**files, "ns/one.py": ""})
+    install_tree(folder, "shape-two", {**files, "ns/two.py": ""})
+    _, report = doctor(make_scenario, [folder])
+
+    assert report.returncode == 0
+    shared = folder / "ns" / "__init__.py"
+    assert (
+        f"note: {shared} is claimed by shape-one and shape-two: uninstalling either removes it for both"
+        in report.output
+    )
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -164,14 +178,6 @@ def test_a_missing_or_corrupt_record_is_noted_not_fatal(make_scenario, tmp_path,
     assert "ns.sub: COLLISION" in report.output
     assert f"note: shape-broken: {problem}" in report.output
     assert "Traceback" not in report.output
-
-
-def load_doctor():
-    spec = importlib.util.spec_from_file_location("doctor_under_test", DOCTOR)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_an_unreadable_folder_is_noted_not_fatal(tmp_path, monkeypatch, capsys):

@@ -63,8 +63,7 @@ def test_inherited_pythonpath_and_pip_settings_do_not_change_a_scenario(make_sce
     }
     s = make_scenario(env=caller)
 
-    assert s.install_both("editable", "editable") == [0, 0]
-    run = s.consumer()
+    run = s.consumer_after("editable", "editable")
     config = s.venv.execute([s.venv.python, "-m", "pip", "config", "list"])
 
     assert (run.returncode, exception_line(run.output)) == (1, hidden("framework"))

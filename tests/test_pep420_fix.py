@@ -19,10 +19,7 @@ INSTALL_PAIRS = [
 @pytest.mark.parametrize(("first", "second"), INSTALL_PAIRS, ids=[f"{a}+{b}" for a, b in INSTALL_PAIRS])
 def test_pep420_consumer_imports_both(make_scenario, first, second):
     """With the PEP 420 patch applied, the consumer imports from both and prints both results, whatever the install modes (durable first, framework second)."""
-    s = make_scenario("pep420")
-    assert s.install_both(first, second) == [0, 0]
-
-    run = s.consumer()
+    run = make_scenario("pep420").consumer_after(first, second)
 
     assert (run.returncode, run.output) == (0, CONSUMER_OUTPUT)
 

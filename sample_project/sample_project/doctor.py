@@ -49,20 +49,21 @@ def _read(path: Path) -> str | None:
         return None
 
 
-def _is_dir(path: Path) -> bool:
+def _is(test, path: Path) -> bool:
+    """``test(path)`` (Path.is_dir or Path.is_file), False where the parent folder cannot be read."""
     try:
-        return path.is_dir()
+        return test(path)
     except OSError as error:
         _unreadable(path.parent, error)
         return False
+
+
+def _is_dir(path: Path) -> bool:
+    return _is(Path.is_dir, path)
 
 
 def _is_file(path: Path) -> bool:
-    try:
-        return path.is_file()
-    except OSError as error:
-        _unreadable(path.parent, error)
-        return False
+    return _is(Path.is_file, path)
 
 
 def _children(folder: Path) -> list[Path]:
@@ -393,12 +394,26 @@ class Environment:
             names |= {key.split(".")[0] for key in finder.namespaces}
         return names
 
-    def changed_files(self) -> list[dict]:
-        """Installed files that are not what their distribution's RECORD says."""
+    def claims(self) -> dict[str, list[Distribution]]:
+        """Each installed file (with a hash in some RECORD) and the distributions whose RECORD lists it."""
         claims: dict[str, list[Distribution]] = {}
         for dist in self.distributions:
-            for key in dist.files:
-                claims.setdefault(key, []).append(dist)
+            for key, (_, digest) in dist.files.items():
+                if digest is not None:
+                    claims.setdefault(key, []).append(dist)
+        return claims
+
+    def shared_files(self) -> list[dict]:
+        """Files more than one installed distribution claims: uninstalling either removes them for both."""
+        return [
+            {"file": str(dists[0].files[key][0]), "distributions": sorted(d.name for d in dists)}
+            for key, dists in sorted(self.claims().items())
+            if len(dists) > 1
+        ]
+
+    def changed_files(self) -> list[dict]:
+        """Installed files that are not what their distribution's RECORD says."""
+        claims = self.claims()
         changed = []
         for dist in self.distributions:
             for key, (path, digest) in sorted(dist.files.items()):
@@ -477,6 +492,11 @@ def render(env: Environment, reports: list[Report], changed: list[dict]) -> str:
             out.append(
                 f"{entry['file']}: installed by {entry['distribution']}, silently replaced by {by}'s copy"
             )
+    for entry in env.shared_files():
+        out.append(
+            f"note: {entry['file']} is claimed by {' and '.join(entry['distributions'])}:"
+            " uninstalling either removes it for both"
+        )
     for dist in env.distributions:
         if dist.problem:
             out.append(f"note: {dist.name}: {dist.problem}")
@@ -550,6 +570,7 @@ def diagnose(names: list[str] | None = None, as_json: bool = False) -> tuple[str
         "collision": bool(status),
         "reports": [asdict(report) for report in reports],
         "changed": changed,
+        "shared_files": env.shared_files(),
         "distribution_problems": {d.name: d.problem for d in env.distributions if d.problem},
         "unreadable": dict(sorted(UNREADABLE.items())),
     }
