@@ -62,7 +62,8 @@ def hidden(subpackage: str) -> str:
     return f"ModuleNotFoundError: No module named 'azurefunctions.agents.{subpackage}'"
 
 
-# What building or installing writes into a project folder; never copied.
+# What building or installing writes into a project folder; never copied (a stale
+# build/lib even puts deleted files back into new wheels: setuptools issue 1871).
 BUILD_LITTER = shutil.ignore_patterns("*.egg-info", "build", "dist", "__pycache__", "*.pyc")
 
 # pytest-shutil logs a failed command's output at ERROR level; our Log has it already.

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 
 import pytest
-from harness import CONSUMER_OUTPUT, ROOT, SHARED_INITS, apply_fix, fix_patch
+from harness import CONSUMER_OUTPUT, DURABLE, ROOT, SHARED_INITS, apply_fix, fix_patch
 
 INSTALL_PAIRS = [
     ("editable", "editable"),
@@ -45,3 +46,18 @@ def test_pep420_patch_only_deletes_the_shared_init_files():
     assert sorted(path for _, _, path in numstat) == sorted(SHARED_INITS)
     assert {added for added, _, _ in numstat} == {"0"}
     assert modes == sorted(f"delete mode 100644 {path}" for path in SHARED_INITS)
+
+
+def test_a_stale_build_folder_puts_the_deleted_init_back(make_scenario):
+    """A project folder that was built before the fix keeps build/lib: the wheel rebuilt after the fix still ships azurefunctions/__init__.py (setuptools issue 1871), until build/ is deleted."""
+    s = make_scenario()
+    assert s.install(DURABLE, "regular").returncode == 0  # building writes build/lib into the project folder
+    apply_fix("pep420", s.src)
+    shared = s.venv.site_packages / "azurefunctions" / "__init__.py"
+
+    assert s.install(DURABLE, "regular").returncode == 0
+    assert f'SHIPPED_BY = "{DURABLE}"' in shared.read_text(), "the deleted file came back from build/lib"
+
+    shutil.rmtree(s.project(DURABLE) / "build")
+    assert s.install(DURABLE, "regular").returncode == 0
+    assert not shared.exists()
