@@ -327,7 +327,7 @@ class Environment:
             kind = self.kind(folder)
             if kind and _key(folder) not in seen:
                 shown = folder.with_suffix(".py") if kind == "module" else folder
-                seen[_key(folder)] = Portion(str(shown), kind, via, self.owner(folder))
+                seen[_key(folder)] = Portion(str(shown), kind, via)
 
         for entry in self.path:
             if entry in self.placeholders:
@@ -355,6 +355,8 @@ class Environment:
     def report(self, name: str) -> Report:
         kind, winner, searched, reason = self.resolve(name)
         portions = self.portions(name)
+        for portion in portions:  # owners only for what is reported: it reads every RECORD
+            portion.owner = self.owner(Path(portion.folder))
         reachable = {_key(Path(p)) for p in searched if p not in self.placeholders}
         if winner:
             reachable.add(_key(Path(winner)))
