@@ -149,6 +149,17 @@ def bundled_wheel(distribution: str) -> Path:
     return BUNDLE_FOLDER / BUNDLE_SUPPORT[f"{sys.version_info[0]}.{sys.version_info[1]}"][distribution]
 
 
+def scratch_env(workspace: Path, base: Mapping[str, str] | None = None) -> dict[str, str]:
+    """``hermetic_env(base)`` with TMPDIR inside ``workspace``.
+
+    What the tools leave in the temporary folder (uv leaves a
+    ``uv-setuptools-*.lock`` file there for every build) goes with the workspace.
+    """
+    tmp = workspace / "tmp"
+    tmp.mkdir(exist_ok=True)
+    return {**hermetic_env(base), "TMPDIR": str(tmp)}
+
+
 def render(cmd: Iterable[str | os.PathLike[str]]) -> str:
     """A command as a reader would type it (for logs, never for execution)."""
     return shlex.join(str(part) for part in cmd)
@@ -392,7 +403,7 @@ def scenario(variant: str = "as-shipped", env: Mapping[str, str] | None = None) 
     try:
         log = Log()
         src = copy_tree(workspace / "checkout", variant)
-        venv = ScenarioVenv(workspace, log, hermetic_env(env))
+        venv = ScenarioVenv(workspace, log, scratch_env(workspace, env))
         yield Scenario(workspace, src, venv, log)
     finally:
         shutil.rmtree(workspace, ignore_errors=True)

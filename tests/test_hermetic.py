@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from harness import DISTRIBUTIONS, PROJECTS, ROOT, exception_line, hermetic_env, hidden
+from harness import DISTRIBUTIONS, DURABLE, PROJECTS, ROOT, exception_line, hermetic_env, hidden
 
 
 def snapshot(root: Path) -> dict[str, int]:
@@ -88,3 +88,15 @@ def test_scenarios_never_write_into_the_checkout(make_scenario):
     written = set(snapshot(s.src)) - set(before)
     assert {f"{dist}/build" for dist in DISTRIBUTIONS} <= written, "the copy shows what building writes"
     assert snapshot(ROOT) == before
+
+
+def test_what_the_tools_leave_in_tmp_goes_with_the_scenario(make_scenario, tmp_path):
+    """pip and uv get a TMPDIR inside the scenario: uv's uv-setuptools-*.lock files never reach the caller's temporary folder."""
+    caller_tmp = tmp_path / "caller tmp"
+    caller_tmp.mkdir()
+    s = make_scenario(env={**os.environ, "TMPDIR": str(caller_tmp)})
+
+    assert s.install(DURABLE, "editable", "uv").returncode == 0
+
+    assert list((s.workspace / "tmp").glob("uv-setuptools-*.lock")), "uv leaves a lock file per build"
+    assert list(caller_tmp.iterdir()) == []

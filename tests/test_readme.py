@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import attach_log
-from harness import DURABLE, FRAMEWORK, ROOT, Log, Result, bundled_wheel, copy_tree, hermetic_env
+from harness import DURABLE, FRAMEWORK, ROOT, Log, Result, bundled_wheel, copy_tree, scratch_env
 from walkthrough import README, Shell, Step, blocks, commands, section, transcript
 
 # One walkthrough serves every test here: keep them on one xdist worker.
@@ -42,7 +42,7 @@ def walked():
         shutil.copy2(bundled_wheel("setuptools"), backend)
         walk = Walkthrough(backend)
         checkout = copy_tree(workspace / "checkout")
-        env = hermetic_env()
+        env = scratch_env(workspace)
         # pip splits PIP_FIND_LINKS on whitespace, so the folder goes as a URL.
         # PIP_NO_COMPILE only skips writing .pyc files (each isolated build
         # env would byte-compile all of setuptools): 1.5 s per install, same outcome.
