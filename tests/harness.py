@@ -42,7 +42,6 @@ PROJECTS = (*DISTRIBUTIONS, CONSUMER)
 SHARED_INITS = tuple(
     f"{dist}/azurefunctions/{sub}__init__.py" for dist in DISTRIBUTIONS for sub in ("", "agents/")
 )
-VARIANTS = ("as-shipped", "pep420")
 # What the consumer prints when both imports work.
 CONSUMER_OUTPUT = "durable task 'demo' started\nagent 'demo' started\n"
 
@@ -232,10 +231,6 @@ class ScenarioVenv(VirtualEnv):
         return ()
 
     @property
-    def bin(self) -> Path:
-        return Path(self.python).parent
-
-    @property
     def site_packages(self) -> Path:
         return Path(
             self.virtualenv, "lib", f"python{sys.version_info[0]}.{sys.version_info[1]}", "site-packages"
@@ -300,10 +295,6 @@ class Scenario:
                 else prefix
             )
         raise ValueError(f"unknown installer {installer!r}")
-
-    def pip(self, *args: str | os.PathLike[str]) -> Result:
-        """``python -m pip install ARGS`` from the checkout root, offline, building with the venv's setuptools."""
-        return self.venv.execute([*self.installer_command("pip"), *args], cwd=self.src)
 
     def install(self, dist: str, mode: str, installer: str = "pip", wheel: Path | None = None) -> Result:
         """Install one project in one install mode: from its folder, or from ``wheel`` for regular and target."""
