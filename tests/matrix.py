@@ -260,8 +260,10 @@ def render(records: list[dict]) -> str:
 
 
 def readme_section(text: str) -> str:
-    start, end = text.index(START), text.index(END) + len(END)
-    return text[start:end]
+    start, end = text.find(START), text.find(END)
+    if start < 0 or end < start:
+        raise LookupError(f"README.md has no {START} ... {END} section to hold the matrix")
+    return text[start : end + len(END)]
 
 
 def write(records: list[dict]) -> None:
@@ -305,9 +307,15 @@ def main(argv: list[str] | None = None) -> int:
     options = parser.parse_args(argv)
     if options.jobs < 1:
         parser.error("--jobs takes a whole number of at least 1")
-    records, seconds, wall = run_all(options.jobs)
-    if options.update:
-        write(records)
+    try:
+        if options.update:
+            readme_section(README.read_text(encoding="utf-8"))  # fail before a two-minute run, not after
+        records, seconds, wall = run_all(options.jobs)
+        if options.update:
+            write(records)
+    except (LookupError, RuntimeError) as error:  # no README markers; a wheel that would not build
+        print(f"{Path(sys.argv[0]).name}: {error}", file=sys.stderr)
+        return 1
         print(f"wrote {MATRIX.relative_to(ROOT)} and the README's matrix section: {len(records)} scenarios")
     by_installer = {
         installer: [s for record, s in zip(records, seconds) if record["installer"] == installer]
