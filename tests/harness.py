@@ -15,6 +15,7 @@ import importlib.util
 import json
 import logging
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -33,6 +34,8 @@ from pytest_virtualenv import VirtualEnv
 ROOT = Path(__file__).resolve().parent.parent
 FIXES = ROOT / "tests" / "fixes"
 PROBE = ROOT / "tests" / "probe.py"
+README = ROOT / "README.md"
+REQUIREMENTS = ROOT / "tests" / "requirements.txt"
 DURABLE = "azure-functions-agent-durable"
 FRAMEWORK = "azure-functions-agent-framework"
 CONSUMER = "sample_project"
@@ -107,6 +110,11 @@ def hermetic_env(base: Mapping[str, str] | None = None) -> dict[str, str]:
         VIRTUALENV_OVERRIDE_APP_DATA=str(app_data_dir()),
     )
     return env
+
+
+def pins() -> dict[str, str]:
+    """The pinned toolchain: distribution name -> version, from tests/requirements.txt."""
+    return dict(re.findall(r"^([\w-]+)==([\w.]+)", REQUIREMENTS.read_text(), re.MULTILINE))
 
 
 def uv_binary() -> str:
@@ -280,21 +288,27 @@ class Scenario:
 
     def installer_command(self, installer: str, verb: str = "install") -> list[str]:
         """The offline command prefix of ``installer`` for this venv."""
+        offline_build = ["--no-index", "--no-build-isolation"]
         if installer == "pip":
-            prefix = [str(self.venv.python), "-m", "pip", verb]
-            return (
-                [*prefix, "--no-index", "--no-build-isolation"] if verb == "install" else [*prefix, "--yes"]
-            )
-        if installer == "uv":
-            prefix = [uv_binary(), "pip", verb, "--python", str(self.venv.python), "--offline", "--cache-dir"]
-            prefix.append(str(self.workspace / "uv cache"))
+            command = [str(self.venv.python), "-m", "pip", verb]
+            options = {"install": offline_build, "uninstall": ["--yes"]}
+        elif installer == "uv":
+            cache = str(self.workspace / "uv cache")
+            command = [
+                uv_binary(),
+                "pip",
+                verb,
+                "--python",
+                str(self.venv.python),
+                "--offline",
+                "--cache-dir",
+                cache,
+            ]
             # Copies, not hardlinks into the cache: an overwrite must not reach other files.
-            return (
-                [*prefix, "--no-index", "--no-build-isolation", "--link-mode", "copy"]
-                if verb == "install"
-                else prefix
-            )
-        raise ValueError(f"unknown installer {installer!r}")
+            options = {"install": [*offline_build, "--link-mode", "copy"], "uninstall": []}
+        else:
+            raise ValueError(f"unknown installer {installer!r}")
+        return [*command, *options[verb]]
 
     def install(self, dist: str, mode: str, installer: str = "pip", wheel: Path | None = None) -> Result:
         """Install one project in one install mode: from its folder, or from ``wheel`` for regular and target."""

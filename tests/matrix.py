@@ -23,17 +23,18 @@ from pathlib import Path
 from harness import (
     DURABLE,
     FRAMEWORK,
+    README,
     ROOT,
     Log,
     Result,
     bundled_wheel,
     consumer_imports,
     copy_tree,
+    pins,
     scenario,
 )
 
 MATRIX = ROOT / "tests" / "matrix.json"
-README = ROOT / "README.md"
 MERGED = "azure-functions-agents"
 VARIANTS = ("as-shipped", "pep420", "separate-namespaces", "merged", "pkgutil")
 MODES = ("regular", "editable", "editable-strict", "editable-compat", "target")
@@ -205,11 +206,11 @@ def row_label(record: dict) -> str:
 
 
 def versions() -> str:
-    pins = dict(re.findall(r"^([\w-]+)==([\w.]+)", (ROOT / "tests" / "requirements.txt").read_text(), re.M))
+    pinned = pins()
     pip = bundled_wheel("pip").name.split("-")[1]
     return (
-        f"pip {pip} and setuptools {pins['setuptools']} (as virtualenv {pins['virtualenv']} seeds them), "
-        f"uv {pins['uv']}"
+        f"pip {pip} and setuptools {pinned['setuptools']} (as virtualenv {pinned['virtualenv']} seeds them), "
+        f"uv {pinned['uv']}"
     )
 
 

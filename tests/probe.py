@@ -11,6 +11,10 @@ one JSON object:
   distribution that is no longer what its ``RECORD`` says: ``replaced``
   (another distribution's content) or ``missing`` (removed by uninstalling
   another). This is how a silent overwrite is observed, not guessed.
+
+The namespace doctor checks RECORD hashes too; this probe keeps its own
+twenty lines on purpose: it is the oracle the doctor's verdict is tested
+against in every matrix cell, so it must not share the doctor's code.
 """
 
 import base64

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import os
-import re
 
 import pytest
-from harness import ROOT, bundled_wheel
+from harness import bundled_wheel, pins
 
-PINS = dict(
-    re.findall(r"^([\w-]+)==([\w.]+)", (ROOT / "tests" / "requirements.txt").read_text(), re.MULTILINE)
-)
+PINS = pins()
 
 
 def test_test_venvs_are_seeded_with_the_pinned_setuptools(make_scenario):

@@ -19,10 +19,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import ROOT, Log, Result, execute
+from harness import README, Log, Result, execute
 from pytest_shutil.workspace import Workspace
-
-README = ROOT / "README.md"
 
 
 def section(title: str, text: str | None = None) -> str:

@@ -30,9 +30,6 @@ from importlib import metadata
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-PLACEHOLDER_SUFFIX = ".__path_hook__"
-
-
 # Folders and files that could not be read during this run, with the reason.
 UNREADABLE: dict[str, str] = {}
 
@@ -154,7 +151,6 @@ def editable_finders(path: list[str]) -> list[EditableFinder]:
 @dataclass
 class Distribution:
     name: str
-    location: Path
     editable_project: Path | None
     files: dict[str, tuple[Path, str | None]] = field(default_factory=dict)  # key -> (path, sha256)
     problem: str | None = None
@@ -167,7 +163,6 @@ def installed_distributions(path: list[str]) -> list[Distribution]:
     found: dict[str, Distribution] = {}
     for dist in metadata.distributions(path=[entry or os.curdir for entry in path]):
         name = dist.metadata["Name"] or "?"
-        location = Path(str(dist.locate_file("")))
         if name in found:
             continue  # shadowed by an earlier path entry, as importlib.metadata itself does
         editable = None
@@ -179,7 +174,7 @@ def installed_distributions(path: list[str]) -> list[Distribution]:
                     editable = Path(unquote(urlparse(info["url"]).path))
             except (ValueError, KeyError, AttributeError, TypeError):
                 pass
-        record = Distribution(name, location, editable)
+        record = Distribution(name, editable)
         try:
             files = dist.files
         except Exception as error:  # a corrupt RECORD: csv errors, bad rows
