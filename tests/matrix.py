@@ -20,6 +20,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from filelock import FileLock
 from harness import (
     DURABLE,
     FRAMEWORK,
@@ -50,7 +51,7 @@ REVERSE = "reverse install order"
 LIFECYCLE = (f"uninstall {DURABLE}", f"uninstall {FRAMEWORK}", REVERSE)
 OUTCOMES = ("ok", "ok-overwritten", "ok-removed", "ImportError", "install-error")
 START, END = "<!-- matrix:start -->", "<!-- matrix:end -->"
-Wheels = Mapping[str, Mapping[str, Path]]  # variant -> distribution -> wheel file
+Wheels = Mapping[str, Mapping[str, Path]]  # variant -> distribution -> wheel file, as a Wheelhouse
 
 
 @dataclass(frozen=True)
@@ -87,30 +88,39 @@ def cells() -> list[Cell]:
     return found
 
 
-def build_wheels(dest: Path) -> dict[str, dict[str, Path]]:
-    """Build every variant's wheels once (``pip wheel``, the pinned setuptools), into ``dest/VARIANT/``."""
-    wheels: dict[str, dict[str, Path]] = {}
+class Wheelhouse:
+    """Each variant's wheels, built once per run on first use, shared by every process.
+
+    ``wheelhouse[variant][distribution]`` is a wheel file. The first process to
+    ask for a variant builds its wheels (``pip wheel``, the pinned setuptools)
+    under a lock, into a temporary folder renamed into place when complete; the
+    others wait for it, or find it done. Built on first use, so the first
+    matrix cells start after one variant's build, not all five.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def __getitem__(self, variant: str) -> dict[str, Path]:
+        done = self.folder / variant
+        if not done.is_dir():
+            self.folder.mkdir(parents=True, exist_ok=True)
+            with FileLock(str(self.folder / f"{variant}.lock")):
+                if not done.is_dir():
+                    building = self.folder / f"{variant}.building"
+                    build_wheels(variant, building)
+                    building.rename(done)
+        return {dist: next(done.glob(dist.replace("-", "_") + "-*.whl")) for dist in distributions(variant)}
+
+
+def build_wheels(variant: str, dest: Path) -> None:
+    """``pip wheel`` the variant's distributions into ``dest``, from a scratch copy with the variant's fix."""
     with scenario() as s:
-        for variant in VARIANTS:
-            tree = copy_tree(s.workspace / variant, variant)
-            folder = dest / variant
-            projects = [tree / dist for dist in distributions(variant)]
-            pip_wheel = [
-                s.venv.python,
-                "-m",
-                "pip",
-                "wheel",
-                "--no-deps",
-                "--no-index",
-                "--no-build-isolation",
-            ]
-            built = s.venv.execute([*pip_wheel, "-w", folder, *projects])
-            if built.returncode:
-                raise RuntimeError(f"building the {variant} wheels failed:\n{s.log}")
-            wheels[variant] = {
-                dist: next(folder.glob(dist.replace("-", "_") + "-*.whl")) for dist in distributions(variant)
-            }
-    return wheels
+        tree = copy_tree(s.workspace / variant, variant)
+        projects = [tree / dist for dist in distributions(variant)]
+        pip_wheel = [s.venv.python, "-m", "pip", "wheel", "--no-deps", "--no-index", "--no-build-isolation"]
+        if s.venv.execute([*pip_wheel, "-w", dest, *projects]).returncode:
+            raise RuntimeError(f"building the {variant} wheels failed:\n{s.log}")
 
 
 def classify(cell: Cell, report: dict) -> dict:
@@ -287,7 +297,7 @@ def run_all(jobs: int) -> tuple[list[dict], list[float], float]:
 
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="ns wheels ") as scratch:
-        wheels = build_wheels(Path(scratch))
+        wheels = Wheelhouse(Path(scratch))
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             results = list(pool.map(_run, [(cell, wheels) for cell in cells()]))
     return [record for record, _ in results], [seconds for _, seconds in results], time.monotonic() - started

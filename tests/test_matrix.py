@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 from conftest import attach_log
-from filelock import FileLock
 from harness import ROOT, apply_fix, consumer_imports, copy_tree
-from matrix import OUTCOMES, VARIANTS, Cell, build_wheels, cells, load, readme_section, render, run_cell
+from matrix import OUTCOMES, VARIANTS, Cell, Wheelhouse, cells, load, readme_section, render, run_cell
 
 RECORDS = load()
 
@@ -19,17 +15,11 @@ def cell_of(record: dict) -> Cell:
 
 
 @pytest.fixture(scope="session")
-def wheels(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> dict[str, dict[str, Path]]:
-    """Every variant's wheels, built once per run and shared by the xdist workers."""
+def wheels(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Wheelhouse:
+    """Every variant's wheels, built once per run on first use and shared by the xdist workers."""
     if worker_id == "master":
-        return build_wheels(tmp_path_factory.mktemp("wheels"))
-    shared = tmp_path_factory.getbasetemp().parent
-    index = shared / "wheels.json"
-    with FileLock(str(shared / "wheels.lock")):
-        if not index.exists():
-            built = build_wheels(shared / "wheels")
-            index.write_text(json.dumps({v: {d: str(p) for d, p in ws.items()} for v, ws in built.items()}))
-    return {v: {d: Path(p) for d, p in ws.items()} for v, ws in json.loads(index.read_text()).items()}
+        return Wheelhouse(tmp_path_factory.mktemp("wheels"))
+    return Wheelhouse(tmp_path_factory.getbasetemp().parent / "wheels")
 
 
 @pytest.mark.parametrize("recorded", RECORDS, ids=[cell_of(record).id for record in RECORDS])
