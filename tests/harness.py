@@ -16,6 +16,7 @@ import json
 import logging
 import os
 import re
+import resource
 import shlex
 import shutil
 import subprocess
@@ -180,12 +181,13 @@ class Result:
     cwd: Path
     returncode: int
     output: str  # stdout and stderr interleaved, as a terminal shows them
-    seconds: float = 0.0
+    seconds: float = 0.0  # wall time
+    cpu: float = 0.0  # user + system time of the command and every subprocess it waited for
 
     def __str__(self) -> str:
         return (
             f"$ {render(self.cmd)}    # in {self.cwd}\n{self.output.rstrip()}\n"
-            f"[exit {self.returncode}, {self.seconds:.1f} s]"
+            f"[exit {self.returncode}, {self.seconds:.1f} s, {self.cpu:.1f} s CPU]"
         )
 
 
@@ -254,6 +256,12 @@ class ScenarioVenv(VirtualEnv):
         return execute(self, self.log, cmd, Path(cwd or self.workspace), {**self.env, **(extra_env or {})})
 
 
+def _children_cpu() -> float:
+    """User + system time of this process's finished children (and theirs, when they waited for them)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def execute(
     workspace: Workspace,
     log: Log,
@@ -262,13 +270,14 @@ def execute(
     env: Mapping[str, str],
 ) -> Result:
     """Run ``cmd`` (a list, never a shell string) through pytest-shutil's ``Workspace.run``; log it."""
-    started = time.monotonic()
+    started, cpu = time.monotonic(), _children_cpu()
     try:
         output = workspace.run(list(cmd), capture=True, cd=str(cwd), env=dict(env))
         returncode = 0
     except subprocess.CalledProcessError as failed:
         output, returncode = failed.output or "", failed.returncode
-    result = Result([str(part) for part in cmd], cwd, returncode, output, time.monotonic() - started)
+    seconds, cpu = time.monotonic() - started, _children_cpu() - cpu
+    result = Result([str(part) for part in cmd], cwd, returncode, output, seconds, cpu)
     log.results.append(result)
     return result
 

@@ -286,13 +286,37 @@ def write(records: list[dict]) -> None:
 # --- make matrix / make bench -------------------------------------------------------------------
 
 
-def _run(args: tuple[Cell, Wheels]) -> tuple[dict, float]:
+def command_kind(result: Result) -> str:
+    """What a scenario's command was, for ``make bench``: ``pip install --editable``, ``probe``, ..."""
+    cmd = result.cmd
+    if Path(cmd[0]).name == "uv":
+        installer, verb = "uv", cmd[2]
+    elif cmd[1:3] == ["-m", "pip"]:
+        installer, verb = "pip", cmd[3]
+    else:
+        return "doctor" if "sample_project.doctor" in cmd else Path(cmd[1]).stem
+    mode = next((option for option in ("--editable", "--target") if option in cmd), "")
+    return " ".join(filter(None, (installer, verb, mode or ("WHEEL" if verb == "install" else ""))))
+
+
+@dataclass
+class Timing:
+    """What one scenario cost: its wall time, and the CPU time of each kind of command it ran."""
+
+    seconds: float
+    cpu: dict[str, list[float]]
+
+
+def _run(args: tuple[Cell, Wheels]) -> tuple[dict, Timing]:
     started = time.monotonic()
-    record = run_cell(*args).record
-    return record, time.monotonic() - started
+    run = run_cell(*args)
+    cpu: dict[str, list[float]] = {}
+    for result in run.log.results:
+        cpu.setdefault(command_kind(result), []).append(result.cpu)
+    return run.record, Timing(time.monotonic() - started, cpu)
 
 
-def run_all(jobs: int) -> tuple[list[dict], list[float], float]:
+def run_all(jobs: int) -> tuple[list[dict], list[Timing], float]:
     import tempfile
 
     started = time.monotonic()
@@ -300,7 +324,35 @@ def run_all(jobs: int) -> tuple[list[dict], list[float], float]:
         wheels = Wheelhouse(Path(scratch))
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             results = list(pool.map(_run, [(cell, wheels) for cell in cells()]))
-    return [record for record, _ in results], [seconds for _, seconds in results], time.monotonic() - started
+    return [record for record, _ in results], [timing for _, timing in results], time.monotonic() - started
+
+
+def bench_report(records: list[dict], timings: list[Timing], wall: float, jobs: int) -> str:
+    """``make bench``'s report: wall time per scenario, and where the CPU time goes."""
+    lines = [
+        f"{len(records)} scenarios in {wall:.1f} s wall with {jobs} workers:"
+        f" {wall / len(records):.2f} s of wall time per scenario",
+    ]
+    for installer in INSTALLERS:
+        spent = [t.seconds for record, t in zip(records, timings) if record["installer"] == installer]
+        lines.append(f"  {installer} cells: {len(spent)}, {sum(spent) / len(spent):.2f} s of wall time each")
+    kinds: dict[str, list[float]] = {}
+    for timing in timings:
+        for kind, cpu in timing.cpu.items():
+            kinds.setdefault(kind, []).extend(cpu)
+    lines.append("CPU time (user + system, subprocesses included) of the commands the scenarios ran:")
+    for kind, cpu in sorted(kinds.items(), key=lambda item: -sum(item[1])):
+        lines.append(f"  {kind:<26} {len(cpu):4} runs {sum(cpu):7.1f} s  {sum(cpu) / len(cpu):5.2f} s each")
+    total = sum(map(sum, kinds.values()))
+    installs = sum(sum(cpu) for kind, cpu in kinds.items() if kind.startswith(INSTALLERS))
+    cores = os.cpu_count() or 1
+    lines += [
+        f"  {'every command':<26} {sum(map(len, kinds.values())):4} runs {total:7.1f} s",
+        f"The pip and uv commands alone take {installs:.0f} s of CPU: on this machine's {cores} cores,"
+        f" no run of these scenarios takes less than {installs / cores:.0f} s of wall time, nor their"
+        f" commands less than {total / cores:.0f} s.",
+    ]
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -321,21 +373,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if options.update:
             readme_section(README.read_text(encoding="utf-8"))  # fail before a two-minute run, not after
-        records, seconds, wall = run_all(options.jobs)
+        records, timings, wall = run_all(options.jobs)
         if options.update:
             write(records)
     except (LookupError, RuntimeError) as error:  # no README markers; a wheel that would not build
         print(f"{Path(sys.argv[0]).name}: {error}", file=sys.stderr)
         return 1
+    if options.update:
         print(f"wrote {MATRIX.relative_to(ROOT)} and the README's matrix section: {len(records)} scenarios")
-    by_installer = {
-        installer: [s for record, s in zip(records, seconds) if record["installer"] == installer]
-        for installer in INSTALLERS
-    }
-    print(f"{len(records)} scenarios in {wall:.1f} s wall with {options.jobs} workers:")
-    print(f"  {wall / len(records):.2f} s of wall time per scenario")
-    for installer, spent in by_installer.items():
-        print(f"  {installer}: {len(spent)} scenarios, {sum(spent) / len(spent):.2f} s each on average")
+    print(bench_report(records, timings, wall, options.jobs))
     return 0
 
 

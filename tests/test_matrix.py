@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from conftest import attach_log
-from harness import ROOT, apply_fix, consumer_imports, copy_tree
-from matrix import OUTCOMES, VARIANTS, Cell, Wheelhouse, cells, load, readme_section, render, run_cell
+from harness import ROOT, Result, apply_fix, consumer_imports, copy_tree
+from matrix import (
+    OUTCOMES,
+    VARIANTS,
+    Cell,
+    Timing,
+    Wheelhouse,
+    bench_report,
+    cells,
+    command_kind,
+    load,
+    readme_section,
+    render,
+    run_cell,
+)
 
 RECORDS = load()
 
@@ -74,3 +89,46 @@ def test_variant_patch_applies_cleanly_to_the_current_tree(variant):
     """Each solution is a patch in tests/fixes/ that applies to the tree as it is now."""
     check = apply_fix(variant, ROOT, check=True)
     assert (check.returncode, check.stderr) == (0, "")
+
+
+def test_bench_sorts_each_command_by_installer_verb_and_mode():
+    """``make bench`` tells pip from uv, editable from --target from wheel installs, and the probe from the doctor."""
+    py, uv = "/v/bin/python", "/t/bin/uv"
+    commands = {
+        "pip install --editable": [py, "-m", "pip", "install", "--no-index", "--editable", "/src/d"],
+        "pip install --target": [py, "-m", "pip", "install", "--target", "/t d", "/w/d.whl"],
+        "pip install WHEEL": [py, "-m", "pip", "install", "--no-index", "/w/d.whl"],
+        "pip uninstall": [py, "-m", "pip", "uninstall", "--yes", "d"],
+        "uv install --editable": [uv, "pip", "install", "--python", py, "--editable", "/src/d"],
+        "uv uninstall": [uv, "pip", "uninstall", "--python", py, "d"],
+        "probe": [py, "/ws/probe.py", "[]"],
+        "doctor": [py, "-m", "sample_project.doctor"],
+    }
+    assert {kind: command_kind(Result(cmd, ROOT, 0, "")) for kind, cmd in commands.items()} == {
+        kind: kind for kind in commands
+    }
+
+
+def test_bench_report_gives_the_floor_the_commands_set():
+    """The report divides the CPU time the installers took by the cores: no run can be faster than that."""
+    records = [{"installer": "pip"}, {"installer": "uv"}]
+    timings = [
+        Timing(3.0, {"pip install --editable": [2.0, 1.0], "probe": [0.5]}),
+        Timing(1.0, {"uv install WHEEL": [0.25, 0.25], "probe": [0.5]}),
+    ]
+    report = bench_report(records, timings, wall=4.0, jobs=2).splitlines()
+
+    assert report[0] == "2 scenarios in 4.0 s wall with 2 workers: 2.00 s of wall time per scenario"
+    assert report[1:3] == [
+        "  pip cells: 1, 3.00 s of wall time each",
+        "  uv cells: 1, 1.00 s of wall time each",
+    ]
+    assert report[4].split() == ["pip", "install", "--editable", "2", "runs", "3.0", "s", "1.50", "s", "each"]
+    assert report[-2].split() == ["every", "command", "6", "runs", "4.5", "s"]
+    cores = os.cpu_count() or 1
+    assert report[-1].startswith(
+        f"The pip and uv commands alone take 4 s of CPU: on this machine's {cores} cores"
+    )
+    assert report[-1].endswith(
+        f"less than {3.5 / cores:.0f} s of wall time, nor their commands less than {4.5 / cores:.0f} s."
+    )
