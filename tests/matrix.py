@@ -151,15 +151,24 @@ def _files_note(entries: list[dict], what: str) -> str:
 
 @dataclass
 class CellRun:
-    """What one scenario gave: its matrix.json record, the doctor's run, and the command log."""
+    """What one scenario gave: its matrix.json record, what the consumer and the doctor printed, the command log."""
 
     record: dict
-    doctor: Result | None
+    consumer: Result | None  # python sample_project/main.py; not run after an uninstall (it needs both)
+    doctor: (
+        Result | None
+    )  # python -m sample_project.doctor; not run when the failing consumer printed its diagnosis
     log: Log
+
+    def verdict(self) -> str | None:
+        """The doctor's ``VERDICT:`` line, from its own run or from the diagnosis the failing consumer printed."""
+        shown = self.doctor or self.consumer
+        lines = reversed(shown.output.splitlines()) if shown else ()
+        return next((line for line in lines if line.startswith("VERDICT: ")), None)
 
 
 def run_cell(cell: Cell, wheels: Wheels) -> CellRun:
-    """Run one scenario in a fresh venv: install, probe, and ask the namespace doctor."""
+    """Run one scenario in a fresh venv: install, probe, run the consumer, and ask the namespace doctor."""
     with scenario(cell.variant) as s:
         dists = distributions(cell.variant)
         modes = (cell.first,) if cell.second is None else (cell.first, cell.second)
@@ -171,15 +180,20 @@ def run_cell(cell: Cell, wheels: Wheels) -> CellRun:
             if installed.returncode:
                 last = installed.output.strip().splitlines()[-1:] or [""]
                 record = {**asdict(cell), "outcome": "install-error", "shared_init": None, "note": last[0]}
-                return CellRun(record, None, s.log)
+                return CellRun(record, None, None, s.log)
         targets = consumer_imports(s.src)
+        consumer = None
         if cell.then and cell.then.startswith("uninstall "):
             gone = cell.then.removeprefix("uninstall ")
             s.uninstall(gone, cell.installer)
             # The consumer imports durable first and framework second: keep the survivor's.
             targets = targets[1:] if gone == DURABLE else targets[:1]
+        else:
+            consumer = s.consumer()
         record = classify(cell, s.probe(targets))
-        return CellRun(record, s.doctor(), s.log)
+        # When an import fails, the consumer prints the doctor's diagnosis itself.
+        doctor = None if consumer is not None and consumer.returncode else s.doctor()
+        return CellRun(record, consumer, doctor, s.log)
 
 
 def load() -> list[dict]:

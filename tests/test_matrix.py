@@ -6,7 +6,7 @@ import os
 
 import pytest
 from conftest import attach_log
-from harness import ROOT, Result, apply_fix, consumer_imports, copy_tree
+from harness import CONSUMER_OUTPUT, ROOT, Result, apply_fix, consumer_imports, copy_tree, exception_line
 from matrix import (
     OUTCOMES,
     VARIANTS,
@@ -39,12 +39,18 @@ def wheels(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Wheelhou
 
 @pytest.mark.parametrize("recorded", RECORDS, ids=[cell_of(record).id for record in RECORDS])
 def test_matrix_cell_turns_out_as_recorded(recorded, wheels, request):
-    """Re-run in a fresh venv, the scenario gives the recorded outcome, ``__init__.py`` in effect and note (the exception text, or the files overwritten), and the namespace doctor agrees: healthy exactly when the outcome is ok."""
+    """Re-run in a fresh venv, the scenario gives the recorded outcome, ``__init__.py`` in effect and note; the consumer prints both results, or the recorded exception; and the namespace doctor says healthy exactly when the outcome is ok."""
     run = run_cell(cell_of(recorded), wheels)
     attach_log(request, run.log)
     assert run.record == recorded
-    assert run.doctor is not None
-    assert run.doctor.returncode == (0 if recorded["outcome"] == "ok" else 1), run.doctor.output
+    failed = recorded["outcome"] == "ImportError"
+    if recorded["then"] is None or not recorded["then"].startswith("uninstall "):
+        shown = exception_line(run.consumer.output) if run.consumer.returncode else run.consumer.output
+        assert (run.consumer.returncode, shown) == ((1, recorded["note"]) if failed else (0, CONSUMER_OUTPUT))
+    healthy = recorded["outcome"] == "ok"
+    assert (run.verdict() or "").startswith("VERDICT: healthy" if healthy else "VERDICT: collision")
+    if run.doctor is not None:
+        assert run.doctor.returncode == (0 if healthy else 1)
 
 
 def test_matrix_json_holds_every_scenario_once():
