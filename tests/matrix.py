@@ -301,14 +301,14 @@ def write(records: list[dict]) -> None:
 
 
 def command_kind(result: Result) -> str:
-    """What a scenario's command was, for ``make bench``: ``pip install --editable``, ``probe``, ..."""
+    """What a scenario's command was, for ``make bench``: ``pip install --editable``, ``consumer``, ``probe``, ``doctor``, ..."""
     cmd = result.cmd
     if Path(cmd[0]).name == "uv":
         installer, verb = "uv", cmd[2]
     elif cmd[1:3] == ["-m", "pip"]:
         installer, verb = "pip", cmd[3]
     else:
-        return "doctor" if "sample_project.doctor" in cmd else Path(cmd[1]).stem
+        return {"main.py": "consumer", "probe.py": "probe"}.get(Path(cmd[1]).name, "doctor")
     mode = next((option for option in ("--editable", "--target") if option in cmd), "")
     return " ".join(filter(None, (installer, verb, mode or ("WHEEL" if verb == "install" else ""))))
 

@@ -98,7 +98,7 @@ def test_variant_patch_applies_cleanly_to_the_current_tree(variant):
 
 
 def test_bench_sorts_each_command_by_installer_verb_and_mode():
-    """``make bench`` tells pip from uv, editable from --target from wheel installs, and the probe from the doctor."""
+    """``make bench`` tells pip from uv, editable from --target from wheel installs, and the consumer, the probe and the doctor apart."""
     py, uv = "/v/bin/python", "/t/bin/uv"
     commands = {
         "pip install --editable": [py, "-m", "pip", "install", "--no-index", "--editable", "/src/d"],
@@ -109,6 +109,7 @@ def test_bench_sorts_each_command_by_installer_verb_and_mode():
         "uv uninstall": [uv, "pip", "uninstall", "--python", py, "d"],
         "probe": [py, "/ws/probe.py", "[]"],
         "doctor": [py, "-m", "sample_project.doctor"],
+        "consumer": [py, "sample_project/main.py"],
     }
     assert {kind: command_kind(Result(cmd, ROOT, 0, "")) for kind, cmd in commands.items()} == {
         kind: kind for kind in commands
