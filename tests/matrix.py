@@ -15,7 +15,6 @@ import os
 import re
 import sys
 import time
-from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -51,7 +50,6 @@ REVERSE = "reverse install order"
 LIFECYCLE = (f"uninstall {DURABLE}", f"uninstall {FRAMEWORK}", REVERSE)
 OUTCOMES = ("ok", "ok-overwritten", "ok-removed", "ImportError", "install-error")
 START, END = "<!-- matrix:start -->", "<!-- matrix:end -->"
-Wheels = Mapping[str, Mapping[str, Path]]  # variant -> distribution -> wheel file, as a Wheelhouse
 
 
 @dataclass(frozen=True)
@@ -151,13 +149,17 @@ def _files_note(entries: list[dict], what: str) -> str:
 
 @dataclass
 class CellRun:
-    """What one scenario gave: its matrix.json record, what the consumer and the doctor printed, the command log."""
+    """What one scenario gave: its matrix.json record, what the consumer and the doctor printed, the command log.
+
+    ``consumer`` is ``python sample_project/main.py``, not run after an uninstall
+    (it needs both distributions). ``doctor`` is ``python -m
+    sample_project.doctor``, not run when the consumer failed, since it then
+    prints the doctor's diagnosis itself. Both are None after an install error.
+    """
 
     record: dict
-    consumer: Result | None  # python sample_project/main.py; not run after an uninstall (it needs both)
-    doctor: (
-        Result | None
-    )  # python -m sample_project.doctor; not run when the failing consumer printed its diagnosis
+    consumer: Result | None
+    doctor: Result | None
     log: Log
 
     def verdict(self) -> str | None:
@@ -167,8 +169,8 @@ class CellRun:
         return next((line for line in lines if line.startswith("VERDICT: ")), None)
 
 
-def run_cell(cell: Cell, wheels: Wheels) -> CellRun:
-    """Run one scenario in a fresh venv: install, probe, run the consumer, and ask the namespace doctor."""
+def run_cell(cell: Cell, wheels: Wheelhouse) -> CellRun:
+    """Run one scenario in a fresh venv: install, run the consumer, probe, and ask the namespace doctor."""
     with scenario(cell.variant) as s:
         dists = distributions(cell.variant)
         modes = (cell.first,) if cell.second is None else (cell.first, cell.second)
@@ -321,7 +323,7 @@ class Timing:
     cpu: dict[str, list[float]]
 
 
-def _run(args: tuple[Cell, Wheels]) -> tuple[dict, Timing]:
+def _run(args: tuple[Cell, Wheelhouse]) -> tuple[dict, Timing]:
     started = time.monotonic()
     run = run_cell(*args)
     cpu: dict[str, list[float]] = {}
