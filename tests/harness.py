@@ -70,7 +70,9 @@ def hidden(subpackage: str) -> str:
 BUILD_LITTER = shutil.ignore_patterns("*.egg-info", "build", "dist", "__pycache__", "*.pyc")
 
 # pytest-shutil logs a failed command's output at ERROR level; our Log has it already.
-logging.getLogger("pytest_shutil.workspace").addHandler(logging.NullHandler())
+# Not emitted at all, so pytest's captured log does not repeat it in a failure's report
+# (pytest captures loggers that do not propagate, too).
+logging.getLogger("pytest_shutil.workspace").setLevel(logging.CRITICAL)
 
 # Environment variables that would change what pip, uv, virtualenv or Python do.
 _LEAKY_PREFIXES = ("PIP_", "UV_", "PYTHON", "VIRTUALENV_", "CONDA_")
