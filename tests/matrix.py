@@ -63,6 +63,12 @@ class Cell:
     then: str | None = None
 
     @property
+    def uninstalled(self) -> str | None:
+        """The distribution this scenario uninstalls after installing both, if it is a lifecycle uninstall row."""
+        prefix = "uninstall "
+        return self.then.removeprefix(prefix) if self.then and self.then.startswith(prefix) else None
+
+    @property
     def id(self) -> str:
         pair = self.first if self.second is None else f"{self.first}+{self.second}"
         then = "" if self.then is None else "-" + self.then.replace(" ", "-")
@@ -185,11 +191,10 @@ def run_cell(cell: Cell, wheels: Wheelhouse) -> CellRun:
                 return CellRun(record, None, None, s.log)
         targets = consumer_imports(s.src)
         consumer = None
-        if cell.then and cell.then.startswith("uninstall "):
-            gone = cell.then.removeprefix("uninstall ")
-            s.uninstall(gone, cell.installer)
+        if cell.uninstalled:
+            s.uninstall(cell.uninstalled, cell.installer)
             # The consumer imports durable first and framework second: keep the survivor's.
-            targets = targets[1:] if gone == DURABLE else targets[:1]
+            targets = targets[1:] if cell.uninstalled == DURABLE else targets[:1]
         else:
             consumer = s.consumer()
         record = classify(cell, s.probe(targets))
@@ -310,7 +315,10 @@ def command_kind(result: Result) -> str:
     elif cmd[1:3] == ["-m", "pip"]:
         installer, verb = "pip", cmd[3]
     else:
-        return {"main.py": "consumer", "probe.py": "probe"}.get(Path(cmd[1]).name, "doctor")
+        if "sample_project.doctor" in cmd:
+            return "doctor"
+        script = Path(cmd[1])
+        return "consumer" if script.name == "main.py" else script.stem
     mode = next((option for option in ("--editable", "--target") if option in cmd), "")
     return " ".join(filter(None, (installer, verb, mode or ("WHEEL" if verb == "install" else ""))))
 
