@@ -3,17 +3,27 @@
     python -m sample_project.doctor [--json] [NAME ...]
 
 Inspects the environment of the interpreter that runs it, statically: it never
-imports the packages it inspects (they may be broken or heavy), it reads
-folders, ``__init__.py`` text, setuptools' editable finder modules and the
-installed distributions' metadata. For each dotted package NAME (default: every
-package name that more than one folder provides) it lists the folders that
-provide it, follows Python's import rules to the one it picks, names what that
-hides, and names the distribution that owns each folder. It also checks every
-installed file against its distribution's RECORD: a file replaced by another
-distribution's copy, or removed when another was uninstalled.
+imports the packages it inspects (they may be broken or heavy). It follows the
+import system of the running interpreter step by step (``sys.meta_path``,
+``sys.path_hooks``, ``sys.path_importer_cache``), reading folders,
+``__init__`` files, setuptools' editable finders and the installed
+distributions' metadata. For each dotted package NAME (default: every package
+name that more than one folder provides) it lists the folders that provide it,
+the one Python picks and the ``__path__`` Python ends up with, what that hides,
+and the distribution that owns each folder. It also checks every installed
+file against its distribution's RECORD.
 
-Exit status: 0 no collision, 1 collision (or overwritten files), 2 usage error.
-Standard library only; Python 3.9+.
+Exit status:
+  0  healthy: every portion of every shared name is searched (notes may follow)
+  1  a problem: a hidden portion, a file overwritten by another distribution or
+     removed by another's uninstall, a stale build/ folder, a stale editable
+     finder
+  2  usage error: not a dotted name, or nothing provides it
+  3  cannot tell: the environment has something the doctor cannot model (an
+     unknown import hook, an __init__ that builds __path__ some other way);
+     the report names it
+
+Standard library only; Python 3.9+. Works as a single file copied anywhere.
 """
 
 from __future__ import annotations
@@ -22,11 +32,16 @@ import argparse
 import ast
 import base64
 import hashlib
+import importlib.machinery
+import importlib.util
 import json
+import marshal
 import os
 import sys
+import zipfile
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
+from itertools import chain
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -34,13 +49,13 @@ from urllib.parse import unquote, urlparse
 UNREADABLE: dict[str, str] = {}
 
 
-def _unreadable(path: Path, error: OSError) -> None:
+def _unreadable(path: Path | str, error: OSError) -> None:
     UNREADABLE.setdefault(str(path), error.strerror or type(error).__name__)
 
 
-def _read(path: Path) -> str | None:
+def _read_bytes(path: Path) -> bytes | None:
     try:
-        return path.read_text(encoding="utf-8", errors="replace")
+        return path.read_bytes()
     except OSError as error:
         _unreadable(path, error)
         return None
@@ -55,12 +70,12 @@ def _is(test, path: Path) -> bool:
         return False
 
 
-def _is_dir(path: Path) -> bool:
-    return _is(Path.is_dir, path)
+def _is_dir(path: Path | str) -> bool:
+    return _is(Path.is_dir, Path(path))
 
 
-def _is_file(path: Path) -> bool:
-    return _is(Path.is_file, path)
+def _is_file(path: Path | str) -> bool:
+    return _is(Path.is_file, Path(path))
 
 
 def _children(folder: Path) -> list[Path]:
@@ -71,14 +86,196 @@ def _children(folder: Path) -> list[Path]:
         return []
 
 
-def _key(path: Path) -> str:
+def _listdir(folder: str) -> set[str]:
+    try:
+        return set(os.listdir(folder))
+    except (FileNotFoundError, NotADirectoryError):
+        return set()
+    except OSError as error:
+        _unreadable(folder, error)
+        return set()
+
+
+def _key(path: Path | str) -> str:
     try:
         return os.path.realpath(path)
     except OSError:
         return str(path)
 
 
+class CannotTell(Exception):
+    """Something on the way to a name that the doctor does not model; the message names it."""
+
+
+# --- what an __init__ file does to __path__ ------------------------------------------------------
+#
+# A package's __path__ starts as its own folder; its __init__ may then extend it
+# (pkgutil.extend_path, pkg_resources.declare_namespace) or build it some other way,
+# which no static reading can follow.
+
+SOURCE, BYTECODE, EXTENSION = "source", "bytecode", "extension"
+# Names whose presence means an __init__ may touch __path__ in a way the doctor does not model.
+_PATH_NAMES = {"__path__", "extend_path", "declare_namespace", "globals", "vars", "__dict__"}
+
+
+@dataclass(frozen=True)
+class InitEffect:
+    kind: str  # regular, pkgutil, pkg_resources, unknown, broken
+    fallback: bool = False  # pkg_resources style, with the pkgutil fallback when pkg_resources is missing
+    detail: str = ""
+
+
+def _is_extend_path_call(node: ast.AST) -> bool:
+    """``extend_path(__path__, __name__)``, as ``extend_path``, ``pkgutil.extend_path`` or ``__import__('pkgutil').extend_path``."""
+    if not (isinstance(node, ast.Call) and len(node.args) == 2 and not node.keywords):
+        return False
+    args_ok = [getattr(a, "id", None) for a in node.args] == ["__path__", "__name__"]
+    func = node.func
+    if isinstance(func, ast.Name):
+        return args_ok and func.id == "extend_path"
+    return (
+        args_ok
+        and isinstance(func, ast.Attribute)
+        and func.attr == "extend_path"
+        and _names_module(func.value, "pkgutil")
+    )
+
+
+def _names_module(node: ast.AST, module: str) -> bool:
+    """``module`` or ``__import__('module')``."""
+    if isinstance(node, ast.Name):
+        return node.id == module
+    return (
+        isinstance(node, ast.Call)
+        and getattr(node.func, "id", None) == "__import__"
+        and len(node.args) == 1
+        and isinstance(node.args[0], ast.Constant)
+        and node.args[0].value == module
+    )
+
+
+def _is_pkgutil_statement(node: ast.stmt) -> bool:
+    """``__path__ = <extend_path call>``."""
+    return (
+        isinstance(node, ast.Assign)
+        and [getattr(t, "id", None) for t in node.targets] == ["__path__"]
+        and _is_extend_path_call(node.value)
+    )
+
+
+def _is_declare_statement(node: ast.stmt) -> bool:
+    """``pkg_resources.declare_namespace(__name__)`` or ``__import__('pkg_resources').declare_namespace(__name__)``."""
+    call = node.value if isinstance(node, ast.Expr) else None
+    return (
+        isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Attribute)
+        and call.func.attr == "declare_namespace"
+        and _names_module(call.func.value, "pkg_resources")
+        and [getattr(a, "id", None) for a in call.args] == ["__name__"]
+    )
+
+
+def _is_import_of(node: ast.stmt, modules: set[str]) -> bool:
+    if isinstance(node, ast.Import):
+        return all(alias.name in modules and alias.asname is None for alias in node.names)
+    if isinstance(node, ast.ImportFrom):
+        return node.module in modules and all(
+            alias.name in ("extend_path", "declare_namespace") and alias.asname is None
+            for alias in node.names
+        )
+    return False
+
+
+def _namespace_idiom(node: ast.stmt) -> InitEffect | None:
+    """The legacy namespace idioms, each one statement: pkgutil's, pkg_resources', and pkg_resources' with the pkgutil fallback."""
+    if _is_pkgutil_statement(node):
+        return InitEffect("pkgutil")
+    if _is_declare_statement(node):
+        return InitEffect("pkg_resources")
+    if (
+        isinstance(node, ast.Try)
+        and len(node.body) == 1
+        and _is_declare_statement(node.body[0])
+        and len(node.handlers) == 1
+        and getattr(node.handlers[0].type, "id", None) in ("ImportError", "ModuleNotFoundError")
+        and node.handlers[0].name is None
+        and len(node.handlers[0].body) == 1
+        and _is_pkgutil_statement(node.handlers[0].body[0])
+        and not node.orelse
+        and not node.finalbody
+    ):
+        return InitEffect("pkg_resources", fallback=True)
+    return None
+
+
+def source_effect(text: str, origin: str) -> InitEffect:
+    """What an ``__init__.py`` does to ``__path__``: read from its syntax tree, so comments and docstrings do not count."""
+    try:
+        tree = ast.parse(text, origin)
+    except (SyntaxError, ValueError) as error:
+        return InitEffect("broken", detail=f"{type(error).__name__}: {error}")
+    idioms, rest = [], []
+    for node in tree.body:
+        effect = _namespace_idiom(node)
+        if effect:
+            idioms.append(effect)
+        elif not _is_import_of(node, {"pkgutil", "pkg_resources"}):
+            rest.append(node)
+    touched = {
+        name
+        for node in rest
+        for sub in ast.walk(node)
+        for name in (getattr(sub, "id", None), getattr(sub, "attr", None))
+        if name in _PATH_NAMES
+    }
+    if touched or len(idioms) > 1:
+        what = ", ".join(sorted(touched)) or "more than one namespace declaration"
+        return InitEffect(
+            "unknown", detail=f"{origin} builds __path__ in a way the doctor does not model ({what})"
+        )
+    return idioms[0] if idioms else InitEffect("regular")
+
+
+def _code_names(code) -> set[str]:
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if hasattr(const, "co_names"):
+            names |= _code_names(const)
+    return names
+
+
+def bytecode_effect(data: bytes, origin: str) -> InitEffect:
+    """A sourceless ``__init__.pyc``: the names its code object uses, without running it."""
+    if data[:4] != importlib.util.MAGIC_NUMBER:
+        return InitEffect("broken", detail=f"ImportError: bad magic number in {origin}")
+    try:
+        names = _code_names(marshal.loads(data[16:]))
+    except (ValueError, EOFError, TypeError) as error:
+        return InitEffect("broken", detail=f"{origin} cannot be loaded ({error})")
+    touched = names & _PATH_NAMES
+    if touched:
+        what = ", ".join(sorted(touched))
+        return InitEffect("unknown", detail=f"{origin} (bytecode, no source) may build __path__ ({what})")
+    return InitEffect("regular")
+
+
+def init_effect(origin: str, loader: str) -> InitEffect:
+    if loader == EXTENSION:
+        return InitEffect("regular", detail="a compiled __init__")
+    data = _read_bytes(Path(origin))
+    if data is None:
+        raise CannotTell(f"{origin} cannot be read")
+    if loader == BYTECODE:
+        return bytecode_effect(data, origin)
+    return source_effect(data.decode("utf-8", errors="replace"), origin)
+
+
 # --- setuptools' editable finders ---------------------------------------------------------------
+#
+# setuptools/command/editable_wheel.py writes, for `pip install -e` in its default
+# mode, a module __editable___<dist>_finder.py whose _EditableFinder is appended to
+# sys.meta_path and whose _EditableNamespaceFinder is a path hook for the
+# placeholder entry PATH_PLACEHOLDER it appends to sys.path.
 
 
 @dataclass
@@ -90,6 +287,7 @@ class EditableFinder:
     mapping: dict[str, str]
     namespaces: dict[str, list[str]]
     placeholder: str | None
+    known_template: bool = True
 
 
 def _string(node: ast.AST) -> str | None:
@@ -101,10 +299,26 @@ def _string(node: ast.AST) -> str | None:
     return None
 
 
+# The lines of setuptools' _FINDER_TEMPLATE (setuptools 70 and later) whose logic the
+# doctor mirrors in editable_find_spec and editable_namespace_find_spec.
+_TEMPLATE_MARKERS = (
+    "if fullname in MAPPING:",
+    "return cls._find_spec(fullname, Path(pkg_path))",
+    "if parent and parent in MAPPING:",
+    "return PathFinder.find_spec(fullname, path=[MAPPING[parent]])",
+    'init = candidate_path / "__init__.py"',
+    "candidates = (candidate_path.with_suffix(x) for x in module_suffixes())",
+    "paths = NAMESPACES[fullname]",
+    "if not paths and fullname in MAPPING:",
+    "return [*paths, PATH_PLACEHOLDER]",
+)
+
+
 def read_finder(file: Path) -> EditableFinder | None:
-    text = _read(file)
-    if text is None:
+    data = _read_bytes(file)
+    if data is None:
         return None
+    text = data.decode("utf-8", errors="replace")
     try:
         tree = ast.parse(text)
     except SyntaxError:
@@ -123,40 +337,553 @@ def read_finder(file: Path) -> EditableFinder | None:
     except ValueError:
         return None
     placeholder = _string(values["PATH_PLACEHOLDER"]) if "PATH_PLACEHOLDER" in values else None
-    return EditableFinder(file.stem, file, mapping, namespaces, placeholder)
+    known = all(marker in text for marker in _TEMPLATE_MARKERS)
+    return EditableFinder(file.stem, file, mapping, namespaces, placeholder, known)
 
 
-def editable_finders(path: list[str]) -> list[EditableFinder]:
-    """The editable finders installed in any path folder, in the order Python asks them."""
-    found: dict[str, EditableFinder] = {}
-    for entry in path:
-        folder = Path(entry or os.curdir)
-        if not _is_dir(folder):
-            continue
-        for file in _children(folder):
-            if not (file.name.startswith("__editable___") and file.name.endswith("_finder.py")):
-                continue
-            finder = read_finder(file)
-            if finder and finder.module not in found:
-                found[finder.module] = finder
-    asked = [getattr(f, "__module__", "") for f in sys.meta_path]
-    return sorted(
-        found.values(), key=lambda f: (asked.index(f.module) if f.module in asked else len(asked), f.module)
+def _editable_module(obj) -> str | None:
+    """The ``__editable___*_finder`` module that defines ``obj`` (a finder class or its path hook), if any."""
+    owner = getattr(obj, "__self__", obj)  # a bound classmethod's class
+    module = getattr(owner, "__module__", "") or ""
+    return module if module.startswith("__editable___") and module.endswith("_finder") else None
+
+
+# --- the import system, step by step ------------------------------------------------------------
+
+
+@dataclass
+class Spec:
+    """What a finder answers (importlib.machinery.ModuleSpec, reduced to what decides the outcome)."""
+
+    name: str
+    origin: str | None  # the file; None for a namespace portion
+    locations: list[str] | None  # submodule_search_locations; None for a plain module
+    loader: str | None  # source, bytecode, extension, builtin, frozen; None for a namespace portion
+    finder: str  # who answered, in words
+
+
+@dataclass
+class Resolution:
+    """What importing ``name`` gives: the kind, the folder or file Python imports, and its ``__path__``.
+
+    ``kind``: regular, pkgutil, pkg_resources (packages whose __init__ ran),
+    namespace (PEP 420), module, builtin, frozen, preloaded (already in
+    sys.modules when the doctor started), missing, broken (found but its
+    import raises), unknown (the doctor cannot tell; ``why`` says what it could
+    not model).
+    """
+
+    name: str
+    kind: str
+    winner: str | None
+    path: list[str] | None  # the __path__ Python ends up with; None for a module or a failed import
+    why: str
+    finder: str = ""
+
+    @property
+    def imported(self) -> bool:
+        return self.kind not in ("missing", "broken", "unknown")
+
+    @property
+    def is_package(self) -> bool:
+        return self.imported and self.path is not None
+
+
+def _path_join(*parts: str) -> str:
+    """importlib._bootstrap_external._path_join (POSIX and Windows separators)."""
+    separators = os.sep + (os.altsep or "")
+    return os.sep.join(part.rstrip(separators) for part in parts if part)
+
+
+def _path_isabs(path: str) -> bool:
+    return os.path.isabs(path)
+
+
+def file_finder_path(path: str) -> str:
+    """FileFinder.__init__'s base folder (importlib/_bootstrap_external.py), as each CPython computes it."""
+    if sys.version_info >= (3, 11):
+        if not path or path == ".":
+            return os.getcwd()
+        if sys.version_info >= (3, 12):  # _path_abspath
+            if _path_isabs(path):
+                return path
+            for sep in os.sep + (os.altsep or ""):
+                if path.startswith(f".{sep}"):
+                    path = path[2:]
+            return _path_join(os.getcwd(), path)
+        return path if _path_isabs(path) else _path_join(os.getcwd(), path)
+    path = path or "."
+    return path if _path_isabs(path) else _path_join(os.getcwd(), path)
+
+
+def loader_suffixes() -> list[tuple[str, str]]:
+    """_get_supported_file_loaders(): extension modules, then source, then bytecode."""
+    return (
+        [(suffix, EXTENSION) for suffix in importlib.machinery.EXTENSION_SUFFIXES]
+        + [(suffix, SOURCE) for suffix in importlib.machinery.SOURCE_SUFFIXES]
+        + [(suffix, BYTECODE) for suffix in importlib.machinery.BYTECODE_SUFFIXES]
     )
+
+
+def file_finder_find_spec(folder: str, fullname: str) -> Spec | None:
+    """FileFinder.find_spec: a package folder with an __init__ wins, then a module file, then a namespace portion."""
+    tail = fullname.rpartition(".")[2]
+    cache = _listdir(folder)  # FileFinder._fill_cache (POSIX: case-sensitive)
+    is_namespace = False
+    base = _path_join(folder, tail)
+    finder = f"sys.path entry {folder}" if folder else "the current folder"
+    if tail in cache:
+        for suffix, loader in loader_suffixes():
+            init = _path_join(base, "__init__" + suffix)
+            if _is_file(init):
+                return Spec(fullname, init, [base], loader, finder)
+        is_namespace = _is_dir(base)
+    for suffix, loader in loader_suffixes():
+        if tail + suffix in cache and _is_file(_path_join(folder, tail + suffix)):
+            return Spec(fullname, _path_join(folder, tail + suffix), None, loader, finder)
+    if is_namespace:
+        return Spec(fullname, None, [base], None, finder)
+    return None
+
+
+@dataclass
+class EntryFinder:
+    """The path entry finder Python uses for one ``sys.path`` (or ``__path__``) entry."""
+
+    kind: str  # file, editable-namespace, zip, none, unknown
+    path: str = ""
+    editable: EditableFinder | None = None
+    what: str = ""
+
+
+class ImportSystem:
+    """The running interpreter's import system, followed without importing anything it inspects.
+
+    Each step mirrors CPython's (importlib/_bootstrap.py, _bootstrap_external.py,
+    pkgutil.py) or setuptools' (editable_wheel.py's finder template,
+    pkg_resources.declare_namespace) and cites it.
+    """
+
+    def __init__(self, path: list[str] | None = None, live: bool = True) -> None:
+        self.path = list(sys.path if path is None else path)
+        # Names in sys.modules before anything is resolved: what the doctor imported
+        # (the standard library) and what .pth files imported at start-up (setuptools'
+        # *-nspkg.pth lines). Those are not found again: Python uses them as they are.
+        self.live = live
+        self.editables = self._editable_finders()
+        self.modules: dict[str, Resolution] = {}  # sys.modules, for what the doctor resolved
+        self.failed: dict[str, Resolution] = {}
+        self.declared: set[str] = set()  # pkg_resources._namespace_packages
+
+    # sys.meta_path ----------------------------------------------------------------------------
+
+    def _editable_finders(self) -> dict[str, EditableFinder]:
+        """setuptools' finder modules that are active: their _EditableFinder is on sys.meta_path or their hook on sys.path_hooks."""
+        found: dict[str, EditableFinder] = {}
+        for obj in chain(sys.meta_path, sys.path_hooks):
+            module = _editable_module(obj)
+            if module and module not in found:
+                file = getattr(sys.modules.get(module), "__file__", None)
+                finder = read_finder(Path(file)) if file else None
+                if finder is None:
+                    raise CannotTell(f"setuptools' editable finder {module} cannot be read")
+                found[module] = finder
+        return found
+
+    def find_spec(self, name: str, path: list[str] | None) -> Spec | None:
+        """importlib._bootstrap._find_spec: ask each sys.meta_path finder in turn."""
+        for finder in sys.meta_path:
+            spec = self._meta_find_spec(finder, name, path)
+            if spec is not None:
+                return spec
+        return None
+
+    def _meta_find_spec(self, finder, name: str, path: list[str] | None) -> Spec | None:
+        if finder is importlib.machinery.BuiltinImporter:
+            found = finder.find_spec(name, path)
+            return Spec(name, None, None, "builtin", "BuiltinImporter") if found else None
+        if finder is importlib.machinery.FrozenImporter:
+            found = finder.find_spec(name, path)
+            return (
+                Spec(name, None, found.submodule_search_locations, "frozen", "FrozenImporter")
+                if found
+                else None
+            )
+        if finder is importlib.machinery.PathFinder:
+            return self.path_finder_find_spec(name, self.path if path is None else path)
+        module = _editable_module(finder)
+        if module:
+            return self.editable_find_spec(self.editables[module], name)
+        if type(finder).__module__ == "_distutils_hack" and type(finder).__name__ == "DistutilsMetaFinder":
+            # Answers only for top-level 'distutils' and 'pip', and for CPython's own tests.
+            if (path is None and name in ("distutils", "pip")) or name.startswith("test."):
+                raise CannotTell(f"setuptools' DistutilsMetaFinder decides where {name} comes from")
+            return None
+        raise CannotTell(f"sys.meta_path has {finder!r}, an import hook the doctor does not model")
+
+    # PathFinder ------------------------------------------------------------------------------
+
+    def path_finder_find_spec(self, name: str, path: list[str]) -> Spec | None:
+        """PathFinder._get_spec and find_spec: the first entry with a loader wins; namespace portions pile up."""
+        namespace_path: list[str] = []
+        for entry in path:
+            if not isinstance(entry, str):
+                continue
+            finder = self.entry_finder(entry or os.getcwd())  # _path_importer_cache: '' is the current folder
+            spec = self.entry_find_spec(finder, name)
+            if spec is None:
+                continue
+            if spec.loader is not None:
+                return spec
+            namespace_path.extend(spec.locations or [])
+        if namespace_path:
+            return Spec(name, None, namespace_path, None, "PathFinder, a namespace package (PEP 420)")
+        return None
+
+    def entry_finder(self, key: str) -> EntryFinder:
+        """The finder sys.path_importer_cache holds for ``key``, or the first of sys.path_hooks that accepts it.
+
+        PathFinder._path_importer_cache turns '' into the current folder first;
+        pkgutil.get_importer (extend_path, declare_namespace) does not.
+        """
+        if key in sys.path_importer_cache:
+            return self._known_entry_finder(sys.path_importer_cache[key], key)
+        for hook in sys.path_hooks:  # PathFinder._path_hooks
+            claimed = self._hook_claims(hook, key)
+            if claimed is not None:
+                return claimed
+        return EntryFinder("none")
+
+    def _known_entry_finder(self, finder, key: str) -> EntryFinder:
+        if finder is None:
+            return EntryFinder("none")
+        if isinstance(finder, importlib.machinery.FileFinder):
+            return EntryFinder("file", finder.path)
+        module = _editable_module(finder)
+        if module:
+            return EntryFinder("editable-namespace", key, self.editables.get(module))
+        if type(finder).__name__ == "zipimporter":
+            return EntryFinder("zip", key)
+        return EntryFinder("unknown", key, what=f"{finder!r} (in sys.path_importer_cache)")
+
+    def _hook_claims(self, hook, entry: str) -> EntryFinder | None:
+        if getattr(hook, "__name__", "") == "zipimporter" or type(hook).__name__ == "zipimporter":
+            return EntryFinder("zip", entry) if _in_zip_archive(entry) else None
+        if getattr(hook, "__qualname__", "").startswith("FileFinder.path_hook"):
+            # path_hook_for_FileFinder: only a folder ('' is the current one)
+            return EntryFinder("file", file_finder_path(entry)) if _is_dir(entry or os.getcwd()) else None
+        module = _editable_module(hook)
+        if module:
+            finder = self.editables[module]
+            return EntryFinder("editable-namespace", entry, finder) if entry == finder.placeholder else None
+        return EntryFinder("unknown", entry, what=f"{hook!r} (on sys.path_hooks)")
+
+    def entry_find_spec(self, finder: EntryFinder, name: str) -> Spec | None:
+        if finder.kind == "file":
+            return file_finder_find_spec(finder.path, name)
+        if finder.kind == "editable-namespace":
+            return self.editable_namespace_find_spec(finder.editable, name)
+        if finder.kind == "zip":
+            raise CannotTell(
+                f"{finder.path} is a zip archive on the import path; the doctor does not model zipimport"
+            )
+        if finder.kind == "unknown":
+            raise CannotTell(f"the path entry {finder.path} is served by {finder.what}")
+        return None
+
+    # setuptools' editable finders ---------------------------------------------------------------
+
+    def _check_template(self, editable: EditableFinder) -> None:
+        if not editable.known_template:
+            raise CannotTell(
+                f"{editable.file} is a setuptools editable finder of a version the doctor does not model"
+            )
+
+    def editable_find_spec(self, editable: EditableFinder, name: str) -> Spec | None:
+        """_EditableFinder.find_spec: names in MAPPING, then the immediate children of a mapped name."""
+        self._check_template(editable)
+        finder = f"setuptools' editable finder {editable.module}"
+        if name in editable.mapping:
+            candidate = Path(editable.mapping[name])  # _EditableFinder._find_spec: only __init__.py counts
+            init = candidate / "__init__.py"
+            if _is_file(init) or _is_dir(init):
+                return Spec(name, str(init), [str(candidate)], SOURCE, finder)
+            for suffix, loader in loader_suffixes():
+                module = candidate.with_suffix(suffix)
+                if _is_file(module) or _is_dir(module):
+                    return Spec(name, str(module), None, loader, finder)
+            return None
+        parent = name.rpartition(".")[0]
+        if parent and parent in editable.mapping:
+            spec = self.path_finder_find_spec(name, [editable.mapping[parent]])
+            if spec is not None:
+                spec.finder = f"{finder} (a child of {parent}, found in {editable.mapping[parent]})"
+            return spec
+        return None
+
+    def editable_namespace_find_spec(self, editable: EditableFinder | None, name: str) -> Spec | None:
+        """_EditableNamespaceFinder.find_spec: a namespace spec for names in NAMESPACES, the placeholder last."""
+        if editable is None:
+            return None
+        self._check_template(editable)
+        if name not in editable.namespaces:
+            return None
+        paths = editable.namespaces[name]
+        if not paths and name in editable.mapping:
+            paths = [editable.mapping[name]]
+        return Spec(
+            name,
+            None,
+            [*paths, editable.placeholder or ""],
+            None,
+            f"setuptools' editable finder {editable.module}",
+        )
+
+    # pkgutil.extend_path and pkg_resources.declare_namespace ------------------------------------
+
+    def extend_path(self, path: list[str], name: str) -> list[str]:
+        """pkgutil.extend_path: add ``name``'s portion of every entry of the parent's __path__ (or sys.path)."""
+        path = path[:]
+        parent, _, final_name = name.rpartition(".")
+        if parent:
+            if parent not in self.modules or self.modules[parent].path is None:
+                return path
+            search_path = self.modules[parent].path
+        else:
+            search_path = self.path
+        for entry in search_path:
+            if not isinstance(entry, str):
+                continue
+            finder = self.entry_finder(entry)  # get_importer: '' stays ''
+            if finder.kind != "none":
+                spec = self.entry_find_spec(finder, final_name)  # the last part only, as pkgutil passes it
+                for portion in (spec.locations or []) if spec else []:
+                    if portion not in path:
+                        path.append(portion)
+            pkgfile = os.path.join(entry, name + ".pkg")
+            if _is_file(pkgfile):
+                data = _read_bytes(Path(pkgfile))
+                for line in (data or b"").decode("utf-8", errors="replace").splitlines():
+                    if line and not line.startswith("#"):
+                        path.append(line)
+        return path
+
+    def pkg_resources_importable(self) -> bool:
+        if "pkg_resources" in sys.modules:
+            return True
+        return self.resolve("pkg_resources").imported
+
+    def declare_namespace(self, name: str) -> None:
+        """pkg_resources.declare_namespace: the parent first; then every entry where a loader finds ``name`` adds its folder."""
+        if name in self.declared:
+            return
+        path = self.path
+        parent = name.rpartition(".")[0]
+        if parent:
+            self.declare_namespace(parent)
+            if parent not in self.modules or self.modules[parent].path is None:
+                raise CannotTell(f"pkg_resources.declare_namespace({name!r}) with {parent} not a package")
+            path = self.modules[parent].path
+        self.declared.add(name)
+        for item in list(path):
+            self._handle_ns(name, item)
+
+    def _handle_ns(self, name: str, item: str) -> None:
+        """pkg_resources._handle_ns with file_ns_handler, then _rebuild_mod_path."""
+        finder = self.entry_finder(item)
+        if finder.kind == "none":
+            return
+        spec = self.entry_find_spec(finder, name)
+        if spec is None or spec.loader is None:
+            return
+        module = self.modules.get(name)
+        if module is None or module.path is None:
+            raise CannotTell(f"pkg_resources.declare_namespace({name!r}) before {name} is a package")
+        if finder.kind not in ("file", "zip"):  # null_ns_handler
+            return
+        subpath = os.path.join(item, name.split(".")[-1])
+        if any(_normalize(entry) == _normalize(subpath) for entry in module.path):
+            return
+        module.path.append(subpath)
+        sys_path = [_normalize(entry) for entry in self.path]
+        parts = name.count(".") + 1
+
+        def position(entry: str) -> float:
+            root = _normalize(os.sep.join(entry.split(os.sep)[:-parts]))
+            return sys_path.index(root) if root in sys_path else float("inf")
+
+        module.path[:] = [_normalize(entry) for entry in sorted(module.path, key=position)]
+
+    # importing a name --------------------------------------------------------------------------
+
+    def resolve(self, name: str) -> Resolution:
+        """What ``import name`` gives (importlib._bootstrap._find_and_load), without running anything."""
+        if name in self.modules:
+            return self.modules[name]
+        if name in self.failed:
+            return self.failed[name]
+        try:
+            result = self._import(name)
+        except CannotTell as error:
+            result = Resolution(name, "unknown", None, None, str(error))
+        if result.imported:
+            self.modules[name] = result
+        else:
+            self.modules.pop(name, None)
+            self.failed[name] = result
+        return result
+
+    def _import(self, name: str) -> Resolution:
+        if self.live and name in sys.modules:
+            return _preloaded(name, sys.modules[name])
+        parent = name.rpartition(".")[0]
+        path = None
+        if parent:
+            above = self.resolve(parent)
+            if above.kind == "unknown":
+                raise CannotTell(above.why)
+            if not above.imported:
+                return Resolution(
+                    name, "missing", None, None, f"its parent {parent} does not import: {above.why}"
+                )
+            if above.path is None:
+                return Resolution(name, "missing", None, None, f"{parent} is a module, not a package")
+            path = above.path
+        spec = self.find_spec(name, path)
+        if spec is None:
+            where = f"{parent}.__path__" if parent else "sys.path"
+            return Resolution(name, "missing", None, None, f"no finder finds it on {where}")
+        return self._load(spec)
+
+    def _load(self, spec: Spec) -> Resolution:
+        name = spec.name
+        if spec.loader is None:
+            path = list(spec.locations or [])
+            return Resolution(
+                name,
+                "namespace",
+                None,
+                path,
+                "a namespace package (PEP 420): every portion is searched",
+                spec.finder,
+            )
+        if spec.loader in ("builtin", "frozen"):
+            return Resolution(name, spec.loader, None, spec.locations, f"a {spec.loader} module", spec.finder)
+        if spec.locations is None:
+            return Resolution(
+                name, "module", spec.origin, None, f"a module, found by {spec.finder}", spec.finder
+            )
+        folder = os.path.dirname(spec.origin)
+        effect = init_effect(spec.origin, spec.loader)
+        if effect.kind == "unknown":
+            raise CannotTell(effect.detail)
+        if effect.kind == "broken":
+            return Resolution(name, "broken", folder, None, effect.detail, spec.finder)
+        # The module is in sys.modules while its __init__ runs (extend_path and
+        # declare_namespace look it up there).
+        found = Resolution(name, effect.kind, folder, list(spec.locations), "", spec.finder)
+        self.modules[name] = found
+        if effect.kind == "regular":
+            found.why = f"a regular package, found by {spec.finder}: its __path__ is that one folder"
+        elif effect.kind == "pkgutil":
+            found.path = self.extend_path(found.path, name)
+            found.why = (
+                f"a pkgutil-style package, found by {spec.finder}: extend_path adds {name}'s portion"
+                f" of every entry of {'the parent package' + chr(39) + 's __path__' if '.' in name else 'sys.path'}"
+            )
+        elif self.pkg_resources_importable():
+            self.declare_namespace(name)
+            found.why = (
+                f"a pkg_resources-style package, found by {spec.finder}: declare_namespace adds the {name}"
+                " folders that hold an __init__ (not PEP 420 portions), in sys.path order"
+            )
+        elif effect.fallback:
+            found.kind = "pkgutil"
+            found.path = self.extend_path(found.path, name)
+            found.why = (
+                f"a pkg_resources-style package without pkg_resources, found by {spec.finder}:"
+                " its pkgutil fallback runs extend_path"
+            )
+        else:
+            return Resolution(
+                name,
+                "broken",
+                folder,
+                None,
+                "ModuleNotFoundError: No module named 'pkg_resources'",
+                spec.finder,
+            )
+        return found
+
+
+def _normalize(path: str) -> str:
+    """pkg_resources.normalize_path."""
+    return os.path.normcase(os.path.realpath(os.path.normpath(path)))
+
+
+def _in_zip_archive(entry: str) -> bool:
+    """zipimporter accepts an archive path, or a path inside one."""
+    path = entry
+    while path and not os.path.isdir(path):
+        if os.path.isfile(path):
+            return zipfile.is_zipfile(path)
+        parent = os.path.dirname(path)
+        if parent == path:
+            break
+        path = parent
+    return False
+
+
+def _preloaded(name: str, module) -> Resolution:
+    """A name already in sys.modules: Python uses it as it is (setuptools' *-nspkg.pth lines import at start-up)."""
+    path = getattr(module, "__path__", None)
+    file = getattr(module, "__file__", None)
+    if path is None:
+        return Resolution(
+            name, "module" if file else "builtin", file, None, "already imported when the doctor started"
+        )
+    path = [entry for entry in path if isinstance(entry, str)]
+    winner = os.path.dirname(file) if file else None
+    why = "already imported when the doctor started (a .pth line, such as setuptools' *-nspkg.pth, imports it at start-up)"
+    return Resolution(name, "preloaded", winner, path, why)
 
 
 # --- installed distributions ------------------------------------------------------------------
 
 
 @dataclass
+class InstalledFile:
+    path: Path
+    relative: str  # as RECORD lists it
+    digest: str | None  # sha256, urlsafe base64
+
+
+@dataclass
 class Distribution:
     name: str
     editable_project: Path | None
-    files: dict[str, tuple[Path, str | None]] = field(default_factory=dict)  # key -> (path, sha256)
+    source: Path | None = None  # the folder a regular install was built from (direct_url.json)
+    files: dict[str, InstalledFile] = field(default_factory=dict)  # realpath -> file
     problem: str | None = None
 
     def describe(self) -> str:
         return f"{self.name} (editable)" if self.editable_project else self.name
+
+
+def _direct_url(dist: metadata.Distribution) -> tuple[Path | None, Path | None]:
+    """(editable project, source folder of a regular install) from PEP 610's direct_url.json."""
+    raw = dist.read_text("direct_url.json")
+    if not raw:
+        return None, None
+    try:
+        info = json.loads(raw)
+        url = urlparse(info["url"])
+        if url.scheme != "file" or "dir_info" not in info:
+            return None, None
+        folder = Path(unquote(url.path))
+        return (folder, None) if info["dir_info"].get("editable") else (None, folder)
+    except (ValueError, KeyError, AttributeError, TypeError):
+        return None, None
 
 
 def installed_distributions(path: list[str]) -> list[Distribution]:
@@ -165,16 +892,7 @@ def installed_distributions(path: list[str]) -> list[Distribution]:
         name = dist.metadata["Name"] or "?"
         if name in found:
             continue  # shadowed by an earlier path entry, as importlib.metadata itself does
-        editable = None
-        raw = dist.read_text("direct_url.json")
-        if raw:
-            try:
-                info = json.loads(raw)
-                if info.get("dir_info", {}).get("editable"):
-                    editable = Path(unquote(urlparse(info["url"]).path))
-            except (ValueError, KeyError, AttributeError, TypeError):
-                pass
-        record = Distribution(name, editable)
+        record = Distribution(name, *_direct_url(dist))
         try:
             files = dist.files
         except Exception as error:  # a corrupt RECORD: csv errors, bad rows
@@ -187,12 +905,16 @@ def installed_distributions(path: list[str]) -> list[Distribution]:
             except Exception:
                 continue
             digest = file.hash.value if file.hash is not None and file.hash.mode == "sha256" else None
-            record.files[_key(located)] = (located, digest)
+            record.files[_key(located)] = InstalledFile(located, str(file), digest)
         found[name] = record
     return list(found.values())
 
 
-# --- import resolution --------------------------------------------------------------------------
+def _sha256(data: bytes) -> str:
+    return base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+
+
+# --- who provides a name, and who owns it ---------------------------------------------------------
 
 
 @dataclass
@@ -200,7 +922,7 @@ class Portion:
     """A folder (or module file) that provides a package name."""
 
     folder: str
-    kind: str  # regular, pkgutil, namespace (PEP 420), module
+    kind: str  # regular, pkgutil, pkg_resources, namespace (PEP 420), module, unknown, broken
     via: str
     owner: str | None = None
 
@@ -209,109 +931,62 @@ class Portion:
 class Report:
     name: str
     portions: list[Portion]
-    resolved: str  # regular, pkgutil, namespace, module, missing
+    resolved: str  # Resolution.kind
     winner: str | None
-    searched: list[str]  # the __path__ Python ends up with
+    searched: list[str]  # the __path__ Python ends up with (setuptools' placeholders left out)
     hidden: list[Portion]
     reason: str
+    finder: str = ""
 
     @property
     def collision(self) -> bool:
         return bool(self.hidden)
 
+    @property
+    def undecided(self) -> bool:
+        return self.resolved == "unknown"
+
+
+def portion_kind(folder: Path) -> str | None:
+    """What a folder offers for its name, read as FileFinder would: a package with an __init__, a module file, a namespace portion."""
+    for suffix, loader in loader_suffixes():
+        init = folder / ("__init__" + suffix)
+        if _is_file(init):
+            try:
+                return init_effect(str(init), loader).kind
+            except CannotTell:
+                return "unknown"
+    for suffix, _ in loader_suffixes():
+        if _is_file(folder.with_name(folder.name + suffix)):
+            return "module"
+    return "namespace" if _is_dir(folder) else None
+
 
 class Environment:
+    """The import system (ImportSystem) and, apart from it, the installed distributions and their files."""
+
     def __init__(self, path: list[str] | None = None) -> None:
         UNREADABLE.clear()
         self.path = list(sys.path if path is None else path)
-        self.finders = editable_finders(self.path)
-        self.placeholders = {f.placeholder: f for f in self.finders if f.placeholder}
-        self.distributions = installed_distributions(self.path)
-        self._resolved: dict[str, tuple[str, str | None, list[str], str]] = {}
+        try:
+            self.imports: ImportSystem | None = ImportSystem(self.path)
+            self.broken_system: str | None = None
+        except CannotTell as error:
+            self.imports, self.broken_system = None, str(error)
+        self.finders = list(self.imports.editables.values()) if self.imports else []
+        self.placeholders = {f.placeholder for f in self.finders if f.placeholder}
+        self._distributions: list[Distribution] | None = None
 
-    # what one folder offers for a name
-    def kind(self, folder: Path) -> str | None:
-        init = folder / "__init__.py"
-        if _is_file(init):
-            text = _read(init) or ""
-            return "pkgutil" if "extend_path" in text or "declare_namespace" in text else "regular"
-        if _is_file(folder.with_suffix(".py")):
-            return "module"
-        return "namespace" if _is_dir(folder) else None
+    @property
+    def distributions(self) -> list[Distribution]:
+        if self._distributions is None:
+            self._distributions = installed_distributions(self.path)
+        return self._distributions
 
-    def _extend_path(self, name: str, first: Path) -> list[str]:
-        """pkgutil.extend_path: the package's own folder, then that name under every sys.path folder."""
-        path = [str(first)]
-        for entry in self.path:
-            candidate = Path(entry or os.curdir, *name.split("."))
-            if _is_dir(candidate) and _key(candidate) not in map(_key, map(Path, path)):
-                path.append(str(candidate))
-        return path
-
-    def _path_finder(self, name: str, path: list[str]) -> tuple[str, str | None, list[str], str] | None:
-        leaf = name.rpartition(".")[2]
-        portions: list[str] = []
-        for entry in path:
-            finder = self.placeholders.get(entry)
-            if finder is not None:
-                if name in finder.namespaces:
-                    portions += [*finder.namespaces[name], entry]
-                continue
-            folder = Path(entry or os.curdir, leaf)
-            kind = self.kind(folder)
-            if kind in ("regular", "pkgutil"):
-                return self._package(
-                    name, kind, folder, f"the first package with an __init__.py in {entry or os.curdir}"
-                )
-            if kind == "module":
-                return "module", str(folder.with_suffix(".py")), [], f"a module, in {entry or os.curdir}"
-            if kind == "namespace":
-                portions.append(str(folder))
-        if portions:
-            return (
-                "namespace",
-                None,
-                portions,
-                "a namespace package (PEP 420): every portion above is searched",
-            )
-        return None
-
-    def _package(
-        self, name: str, kind: str, folder: Path, why: str
-    ) -> tuple[str, str | None, list[str], str]:
-        if kind == "regular":
-            return kind, str(folder), [str(folder)], f"{why}; a regular package's __path__ is that one folder"
-        why += "; pkgutil's extend_path adds this name's folders under sys.path entries, and nothing else"
-        return kind, str(folder), self._extend_path(name, folder), why
-
-    def resolve(self, name: str) -> tuple[str, str | None, list[str], str]:
-        """(kind, winning folder, resulting __path__, why) as Python's import system would find ``name``."""
-        if name in self._resolved:
-            return self._resolved[name]
-        parent, _, _ = name.rpartition(".")
-        if parent:
-            parent_kind, _, parent_path, _ = self.resolve(parent)
-            path = parent_path if parent_kind not in ("module", "missing") else []
-        else:
-            path = self.path
-        found = self._path_finder(name, path)
-        if found is None:  # setuptools' editable finders come after the path finder
-            for finder in self.finders:
-                if name in finder.mapping:
-                    folder = Path(finder.mapping[name])
-                    kind = self.kind(folder)
-                    if kind in ("regular", "pkgutil"):
-                        found = self._package(
-                            name, kind, folder, f"mapped by setuptools' editable finder {finder.module}"
-                        )
-                        break
-                elif parent and parent in finder.mapping:
-                    found = self._path_finder(name, [finder.mapping[parent]])
-                    if found:
-                        break
-        result = found or ("missing", None, [], "nothing on the import path provides it")
-        self._resolved[name] = result
-        return result
+    def resolve(self, name: str) -> Resolution:
+        if self.imports is None:
+            return Resolution(name, "unknown", None, None, self.broken_system or "")
+        return self.imports.resolve(name)
 
     def portions(self, name: str) -> list[Portion]:
         """Every folder that provides ``name``, whether Python searches it or not."""
@@ -319,13 +994,19 @@ class Environment:
         seen: dict[str, Portion] = {}
 
         def add(folder: Path, via: str) -> None:
-            kind = self.kind(folder)
+            kind = portion_kind(folder)
             if kind and _key(folder) not in seen:
-                shown = folder.with_suffix(".py") if kind == "module" else folder
+                shown = folder
+                if kind == "module":
+                    shown = next(
+                        folder.with_name(folder.name + s)
+                        for s, _ in loader_suffixes()
+                        if _is_file(folder.with_name(folder.name + s))
+                    )
                 seen[_key(folder)] = Portion(str(shown), kind, via)
 
         for entry in self.path:
-            if entry in self.placeholders:
+            if entry in self.placeholders or not isinstance(entry, str):
                 continue
             add(Path(entry or os.curdir, *parts), f"path entry {entry or os.curdir}")
         for finder in self.finders:
@@ -334,6 +1015,10 @@ class Environment:
                     add(Path(folder, *name[len(key) :].split(".")[1:]), f"editable finder {finder.module}")
             for folder in finder.namespaces.get(name, []):
                 add(Path(folder), f"editable finder {finder.module}")
+        resolution = self.resolve(name)
+        for folder in resolution.path or []:
+            if folder not in self.placeholders:
+                add(Path(folder), f"{name}.__path__")
         return list(seen.values())
 
     def owner(self, folder: Path) -> str | None:
@@ -348,16 +1033,26 @@ class Environment:
         return ", ".join(owners) or None
 
     def report(self, name: str) -> Report:
-        kind, winner, searched, reason = self.resolve(name)
+        resolution = self.resolve(name)
         portions = self.portions(name)
         for portion in portions:  # owners only for what is reported: it reads every RECORD
             portion.owner = self.owner(Path(portion.folder))
-        reachable = {_key(Path(p)) for p in searched if p not in self.placeholders}
-        if winner:
-            reachable.add(_key(Path(winner)))
-        hidden = [p for p in portions if _key(Path(p.folder)) not in reachable]
+        searched = [p for p in resolution.path or [] if p not in self.placeholders]
+        reachable = {_key(p) for p in searched}
+        if resolution.winner:
+            reachable.add(_key(resolution.winner))
+        hidden = (
+            [] if resolution.kind == "unknown" else [p for p in portions if _key(p.folder) not in reachable]
+        )
         return Report(
-            name, portions, kind, winner, [p for p in searched if p not in self.placeholders], hidden, reason
+            name,
+            portions,
+            resolution.kind,
+            resolution.winner,
+            searched,
+            hidden,
+            resolution.why,
+            resolution.finder,
         )
 
     def shared_names(self) -> list[str]:
@@ -379,6 +1074,18 @@ class Environment:
             pending = sorted(children) + pending
         return shared
 
+    def shared_by_distributions(self) -> list[str]:
+        """Package names whose one folder holds files of more than one distribution (azure-core and azure-storage-blob share azure/)."""
+        owners: dict[str, set[str]] = {}
+        for dist in self.distributions:
+            for file in dist.files.values():
+                parts = Path(file.relative).parts[:-1]  # the folders above the file
+                for depth in range(1, len(parts) + 1):
+                    if not all(p.isidentifier() and not p.startswith("__") for p in parts[:depth]):
+                        break
+                    owners.setdefault(".".join(parts[:depth]), set()).add(dist.name)
+        return sorted(name for name, dists in owners.items() if len(dists) > 1)
+
     def _top_level_names(self) -> set[str]:
         names = set()
         for entry in self.path:
@@ -391,50 +1098,111 @@ class Environment:
             names |= {key.split(".")[0] for key in finder.namespaces}
         return names
 
+    # --- installed files against RECORD -------------------------------------------------------
+
     def claims(self) -> dict[str, list[Distribution]]:
         """Each installed file (with a hash in some RECORD) and the distributions whose RECORD lists it."""
         claims: dict[str, list[Distribution]] = {}
         for dist in self.distributions:
-            for key, (_, digest) in dist.files.items():
-                if digest is not None:
+            for key, file in dist.files.items():
+                if file.digest is not None:
                     claims.setdefault(key, []).append(dist)
         return claims
 
     def shared_files(self) -> list[dict]:
         """Files more than one installed distribution claims: uninstalling either removes them for both."""
         return [
-            {"file": str(dists[0].files[key][0]), "distributions": sorted(d.name for d in dists)}
+            {"file": str(dists[0].files[key].path), "distributions": sorted(d.name for d in dists)}
             for key, dists in sorted(self.claims().items())
             if len(dists) > 1
         ]
 
     def changed_files(self) -> list[dict]:
-        """Installed files that are not what their distribution's RECORD says."""
+        """Installed files that are not what their distribution's RECORD says.
+
+        ``state``: ``replaced`` (``by`` names the distributions that ship the
+        content now there; null when none does: a local modification), or
+        ``missing``.
+        """
         claims = self.claims()
         changed = []
         for dist in self.distributions:
-            for key, (path, digest) in sorted(dist.files.items()):
-                if digest is None:
+            for key, file in sorted(dist.files.items()):
+                if file.digest is None:
                     continue
                 try:
-                    data = path.read_bytes()
+                    data = file.path.read_bytes()
                 except FileNotFoundError:
-                    changed.append({"distribution": dist.name, "file": str(path), "state": "missing"})
+                    changed.append({"distribution": dist.name, "file": str(file.path), "state": "missing"})
                     continue
                 except OSError:
                     continue
-                actual = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
-                if actual != digest:
-                    others = [d.name for d in claims[key] if d is not dist and d.files[key][1] == actual]
+                actual = _sha256(data)
+                if actual != file.digest:
+                    others = [d.name for d in claims[key] if d is not dist and d.files[key].digest == actual]
                     changed.append(
                         {
                             "distribution": dist.name,
-                            "file": str(path),
+                            "file": str(file.path),
                             "state": "replaced",
                             "by": others or None,
                         }
                     )
         return changed
+
+    def stale_builds(self) -> list[dict]:
+        """``__init__.py`` files a regular install put in place that its source folder no longer has, but its build/lib still does.
+
+        setuptools builds a wheel from build/lib, which it adds to but never
+        empties (setuptools issue 1871): files deleted from the source come back.
+        """
+        stale = []
+        for dist in self.distributions:
+            if dist.source is None or not _is_dir(dist.source / "build" / "lib"):
+                continue
+            for file in dist.files.values():
+                relative = Path(file.relative)
+                if relative.name != "__init__.py" or ".." in relative.parts:
+                    continue
+                in_build = _is_file(dist.source / "build" / "lib" / relative)
+                in_source = _is_file(dist.source / relative) or _is_file(dist.source / "src" / relative)
+                if in_build and not in_source:
+                    stale.append(
+                        {"distribution": dist.name, "file": str(file.path), "source": str(dist.source)}
+                    )
+        return stale
+
+    def stale_finders(self) -> list[dict]:
+        """setuptools editable finders whose recorded kinds no longer match the source tree: installed before an __init__.py came or went."""
+        stale = []
+        for finder in self.finders:
+            problems = []
+            for name, folder in sorted(finder.mapping.items()):
+                has_init = _is_file(Path(folder, "__init__.py"))
+                is_module = any(_is_file(Path(folder).with_suffix(s)) for s, _ in loader_suffixes())
+                if not _is_dir(folder) and not is_module:
+                    problems.append(f"{name}: {folder} no longer exists")
+                elif _is_dir(folder) and name not in finder.namespaces and not has_init and not is_module:
+                    problems.append(
+                        f"{name}: recorded as a regular package, but {folder} has no __init__.py now"
+                    )
+            for name, folders in sorted(finder.namespaces.items()):
+                for folder in folders:
+                    if _is_file(Path(folder, "__init__.py")):
+                        problems.append(
+                            f"{name}: recorded as a namespace, but {folder} has an __init__.py now"
+                        )
+            if problems:
+                owner = next((d for d in self.distributions if _key(finder.file) in d.files), None)
+                stale.append(
+                    {
+                        "finder": str(finder.file),
+                        "distribution": owner.name if owner else None,
+                        "project": str(owner.editable_project) if owner and owner.editable_project else None,
+                        "problems": problems,
+                    }
+                )
+        return stale
 
 
 def _package_like(child: Path) -> bool:
@@ -445,13 +1213,67 @@ def _package_like(child: Path) -> bool:
 # --- the verdict --------------------------------------------------------------------------------
 
 
+@dataclass
+class Diagnosis:
+    """Everything the doctor found, by cause; ``status`` is the exit status it deserves."""
+
+    reports: list[Report]
+    changed: list[dict]
+    stale_builds: list[dict]
+    stale_finders: list[dict]
+    shared_files: list[dict]
+    problems: dict[str, str]  # distribution -> a RECORD problem
+    unreadable: dict[str, str]
+    system: str | None  # why the import system itself cannot be modelled
+
+    @property
+    def hidden(self) -> list[Report]:
+        return [r for r in self.reports if r.collision]
+
+    @property
+    def overwritten(self) -> list[dict]:
+        return [c for c in self.changed if c["state"] == "replaced" and c.get("by")]
+
+    @property
+    def modified(self) -> list[dict]:
+        return [c for c in self.changed if c["state"] == "replaced" and not c.get("by")]
+
+    @property
+    def removed(self) -> list[dict]:
+        return [c for c in self.changed if c["state"] == "missing"]
+
+    @property
+    def undecided(self) -> list[Report]:
+        return [r for r in self.reports if r.undecided]
+
+    @property
+    def status(self) -> int:
+        if self.hidden or self.overwritten or self.removed or self.stale_builds or self.stale_finders:
+            return 1
+        if self.undecided or self.system:
+            return 3
+        return 0
+
+    def causes(self) -> list[str]:
+        named = [
+            (self.hidden, "hidden-portion"),
+            (self.overwritten, "overwritten"),
+            (self.removed, "removed"),
+            (self.stale_builds, "stale-build"),
+            (self.stale_finders, "stale-finder"),
+            (self.undecided or self.system, "cannot-tell"),
+            (self.modified, "modified"),
+        ]
+        return [cause for found, cause in named if found]
+
+
 def fixes(reports: list[Report]) -> list[str]:
     """Which ``__init__.py`` to delete, grouped by the distribution that ships it."""
     by_owner: dict[str, list[str]] = {}
     for report in reports:
         if report.collision:
             for portion in report.portions:
-                if portion.kind in ("regular", "pkgutil"):
+                if portion.kind in ("regular", "pkgutil", "pkg_resources"):
                     owner = portion.owner or "no installed distribution"
                     by_owner.setdefault(owner, []).append(str(Path(portion.folder, "__init__.py")))
     return [f"in {owner}: delete {', '.join(dict.fromkeys(files))}" for owner, files in by_owner.items()]
@@ -460,74 +1282,123 @@ def fixes(reports: list[Report]) -> list[str]:
 KINDS = {
     "regular": "regular package",
     "pkgutil": "pkgutil-style package",
+    "pkg_resources": "pkg_resources-style package",
     "namespace": "namespace portion (PEP 420)",
     "module": "module",
+    "unknown": "package whose __init__ the doctor cannot read",
+    "broken": "package whose __init__ fails to import",
 }
 
 
-def render(env: Environment, reports: list[Report], changed: list[dict]) -> str:
-    out = []
-    for report in reports:
-        out.append(f"{report.name}: {'COLLISION' if report.collision else 'ok'}")
-        for number, portion in enumerate(report.portions, 1):
-            mark = "hidden" if portion in report.hidden else "searched"
-            out.append(f"  {number}. [{mark}] {portion.folder}")
+def _render_report(report: Report) -> list[str]:
+    state = "CANNOT TELL" if report.undecided else "COLLISION" if report.collision else "ok"
+    out = [f"{report.name}: {state}"]
+    for number, portion in enumerate(report.portions, 1):
+        mark = "hidden" if portion in report.hidden else "searched"
+        if report.undecided:
+            mark = "?"
+        out.append(f"  {number}. [{mark}] {portion.folder}")
+        out.append(f"     {KINDS[portion.kind]}, via {portion.via}; owner: {portion.owner or 'none found'}")
+    if report.undecided:
+        out.append(f"  The doctor cannot tell what Python imports: {report.reason}.")
+    elif report.resolved in ("regular", "pkgutil", "pkg_resources", "module", "preloaded", "broken"):
+        out.append(f"  Python imports {report.winner}: {report.reason}.")
+    elif report.resolved in ("builtin", "frozen"):
+        out.append(
+            f"  Python imports it from inside the interpreter: {report.reason}; no folder provides it."
+        )
+    else:
+        out.append(f"  Python makes it {report.reason}.")
+    return out
+
+
+def render(diagnosis: Diagnosis) -> str:
+    d = diagnosis
+    out = [line for report in d.reports for line in _render_report(report)]
+    for entry in d.overwritten:
+        by = " and ".join(entry["by"])
+        out.append(f"{entry['file']}: installed by {entry['distribution']}, silently replaced by {by}'s copy")
+    for entry in d.removed:
+        out.append(
+            f"{entry['file']}: installed by {entry['distribution']}, now missing"
+            " (removed by uninstalling another distribution that shipped it too?)"
+        )
+    for entry in d.stale_builds:
+        out.append(
+            f"{entry['file']}: installed by {entry['distribution']} from {entry['source']}, which no longer has it:"
+            f" setuptools put it back from the stale {Path(entry['source'], 'build')}"
+        )
+    for entry in d.stale_finders:
+        for problem in entry["problems"]:
             out.append(
-                f"     {KINDS[portion.kind]}, via {portion.via}; owner: {portion.owner or 'none found'}"
+                f"{entry['finder']}: setuptools' editable finder of {entry['distribution'] or '?'} is stale: {problem}"
             )
-        if report.resolved in ("regular", "pkgutil", "module"):
-            out.append(f"  Python imports {report.winner}: {report.reason}.")
-        else:
-            out.append(f"  Python makes it {report.reason}.")
-    for entry in changed:
-        if entry["state"] == "missing":
-            out.append(
-                f"{entry['file']}: installed by {entry['distribution']}, now missing (removed by uninstalling another distribution?)"
-            )
-        else:
-            by = " and ".join(entry.get("by") or []) or "something else"
-            out.append(
-                f"{entry['file']}: installed by {entry['distribution']}, silently replaced by {by}'s copy"
-            )
-    for entry in env.shared_files():
+    for entry in d.modified:
+        out.append(
+            f"note: {entry['file']}: installed by {entry['distribution']}, changed since, and no installed"
+            " distribution ships this content: a local modification, not a collision"
+        )
+    for entry in d.shared_files:
         out.append(
             f"note: {entry['file']} is claimed by {' and '.join(entry['distributions'])}:"
             " uninstalling either removes it for both"
         )
-    for dist in env.distributions:
-        if dist.problem:
-            out.append(f"note: {dist.name}: {dist.problem}")
-    for folder, reason in sorted(UNREADABLE.items()):
+    for name, problem in d.problems.items():
+        out.append(f"note: {name}: {problem}")
+    for folder, reason in sorted(d.unreadable.items()):
         out.append(f"note: cannot read {folder} ({reason}): what it holds is not in this report")
-    collisions = [r.name for r in reports if r.collision]
-    if collisions or changed:
-        out.append("")
-        verdict = []
-        if collisions:
-            verdict.append(f"a regular package hides other portions of {', '.join(collisions)}")
-        if changed:
-            verdict.append(f"{len(changed)} installed file(s) differ from what their distribution shipped")
-        out.append("VERDICT: collision: " + "; ".join(verdict) + ".")
-        fix = fixes(reports)
-        if fix:
-            out.append(
-                "FIX: make the shared levels PEP 420 namespace packages (no __init__.py in any distribution):"
-            )
-            out += [f"  {line}" for line in fix]
-        elif changed:
-            out.append(
-                "FIX: stop shipping the same file in two distributions (PEP 420: no shared __init__.py), then reinstall."
-            )
-    else:
-        out.append(
-            "VERDICT: healthy: "
-            + (
-                "every portion is searched."
-                if reports
-                else "no package name is provided by more than one folder."
-            )
-        )
+    if d.system:
+        out.append(f"note: the doctor cannot model this interpreter's import system: {d.system}")
+    out.append("")
+    out += _verdict(d)
     return "\n".join(out)
+
+
+def _verdict(d: Diagnosis) -> list[str]:
+    if d.status == 0:
+        if not d.reports:
+            return ["VERDICT: healthy: no package name is provided by more than one folder or distribution."]
+        return ["VERDICT: healthy: every portion is searched."]
+    if d.status == 3:
+        names = ", ".join(r.name for r in d.undecided) or "every name"
+        return [
+            f"VERDICT: cannot tell: {names}: the doctor cannot model what Python does here (see above);"
+            " it found no problem elsewhere."
+        ]
+    found, out = [], []
+    if d.hidden:
+        found.append(f"a package hides other portions of {', '.join(r.name for r in d.hidden)}")
+    if d.overwritten:
+        found.append(
+            f"{len(d.overwritten)} installed file(s) silently replaced by another distribution's copy"
+        )
+    if d.removed:
+        found.append(f"{len(d.removed)} installed file(s) removed")
+    if d.stale_builds:
+        found.append(f"{len(d.stale_builds)} installed file(s) from a stale build/ folder")
+    if d.stale_finders:
+        found.append(f"{len(d.stale_finders)} stale editable finder(s)")
+    out.append("VERDICT: collision: " + "; ".join(found) + ".")
+    fix = fixes(d.reports)
+    if fix:
+        out.append(
+            "FIX: make the shared levels PEP 420 namespace packages (no __init__.py in any distribution):"
+        )
+        out += [f"  {line}" for line in fix]
+    if d.overwritten and not fix:
+        out.append(
+            "FIX: stop shipping the same file in two distributions (PEP 420: no shared __init__.py), then reinstall."
+        )
+    for dist in dict.fromkeys(entry["distribution"] for entry in d.removed):
+        out.append(
+            f"FIX: reinstall {dist} to restore its files; sharing no __init__.py (PEP 420) avoids this."
+        )
+    for entry in d.stale_builds:
+        out.append(f"FIX: delete {Path(entry['source'], 'build')}, then reinstall {entry['distribution']}.")
+    for entry in d.stale_finders:
+        where = entry["project"] or "its project folder"
+        out.append(f"FIX: reinstall {entry['distribution'] or entry['finder']}: pip install -e {where}")
+    return out
 
 
 class UsageError(Exception):
@@ -548,36 +1419,69 @@ def with_shared_ancestors(env: Environment, names: list[str]) -> list[str]:
     return list(dict.fromkeys(expanded))
 
 
-def diagnose(names: list[str] | None = None, as_json: bool = False) -> tuple[str, int]:
-    """The report for ``names`` (default: every shared name) and the exit status it deserves."""
+def examine(names: list[str] | None = None, path: list[str] | None = None) -> Diagnosis:
     bad = [name for name in names or () if not all(part.isidentifier() for part in name.split("."))]
     if bad:
         raise UsageError(f"not a dotted package name: {', '.join(bad)}")
-    env = Environment()
-    inspected = with_shared_ancestors(env, names) if names else env.shared_names()
+    env = Environment(path)
+    if names:
+        inspected = with_shared_ancestors(env, names)
+    else:
+        inspected = list(dict.fromkeys(env.shared_names() + env.shared_by_distributions()))
     reports = [env.report(name) for name in inspected]
-    missing = [report.name for report in reports if not report.portions]
+    missing = [r.name for r in reports if not r.portions and r.resolved in ("missing", "unknown")]
     if missing:
         raise UsageError(f"nothing on this interpreter's import path provides {', '.join(missing)}")
-    changed = env.changed_files()
-    status = 1 if any(report.collision for report in reports) or changed else 0
+    return Diagnosis(
+        reports,
+        env.changed_files(),
+        env.stale_builds(),
+        env.stale_finders(),
+        env.shared_files(),
+        {d.name: d.problem for d in env.distributions if d.problem},
+        dict(sorted(UNREADABLE.items())),
+        env.broken_system,
+    )
+
+
+def diagnose(names: list[str] | None = None, as_json: bool = False) -> tuple[str, int]:
+    """The report for ``names`` (default: every shared name) and the exit status it deserves."""
+    d = examine(names)
     if not as_json:
-        return render(env, reports, changed), status
+        return render(d), d.status
     payload = {
-        "collision": bool(status),
-        "reports": [asdict(report) for report in reports],
-        "changed": changed,
-        "shared_files": env.shared_files(),
-        "distribution_problems": {d.name: d.problem for d in env.distributions if d.problem},
-        "unreadable": dict(sorted(UNREADABLE.items())),
+        "status": d.status,
+        "collision": d.status == 1,
+        "causes": d.causes(),
+        "reports": [asdict(report) for report in d.reports],
+        "changed": d.changed,
+        "overwritten": d.overwritten,
+        "removed": d.removed,
+        "modified": d.modified,
+        "stale_builds": d.stale_builds,
+        "stale_finders": d.stale_finders,
+        "shared_files": d.shared_files,
+        "distribution_problems": d.problems,
+        "unreadable": d.unreadable,
+        "cannot_model": d.system,
     }
-    return json.dumps(payload, indent=2), status
+    return json.dumps(payload, indent=2), d.status
+
+
+EXIT_STATUSES = """exit status:
+  0  healthy: every portion of every shared name is searched (notes may follow)
+  1  collision: a hidden portion, a file overwritten by another distribution's copy or
+     removed by another's uninstall, a stale build/ folder or editable finder
+  2  usage error: not a dotted name, or nothing provides it
+  3  cannot tell: something the doctor does not model decides (named in the report)"""
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m sample_project.doctor",
         description="Find the package that shadows another's namespace portion, and its distribution.",
+        epilog=EXIT_STATUSES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
         "names", nargs="*", metavar="NAME", help="dotted package names (default: every shared one)"
