@@ -1,7 +1,7 @@
 # Every target works from the checkout root; paths here are relative, so a
 # checkout path with spaces is fine.
 .DEFAULT_GOAL := help
-.PHONY: help install run demo test matrix bench lint fix-branch clean distclean
+.PHONY: help install run demo test fuzz matrix bench lint fix-branch clean distclean
 
 PYTHON ?= python3
 # The tool venv: the pinned test toolchain, virtualenv's app-data, nothing else.
@@ -10,6 +10,8 @@ TOOLPY := $(TOOLS)/bin/python
 STAMP := $(TOOLS)/.toolchain-installed
 # The README's development venv.
 DEV := venv
+# Hypothesis settings profile of the doctor's differential test (tests/conftest.py).
+HYPOTHESIS_PROFILE ?= default
 PROJECTS := azure-functions-agent-durable azure-functions-agent-framework sample_project
 
 help: ## list the targets
@@ -18,9 +20,11 @@ help: ## list the targets
 
 # Needs the network once; afterwards the stamp is newer than the pins and
 # nothing is fetched again.
-$(STAMP): tests/requirements.txt
+$(STAMP): tests/requirements.txt tests/requirements-pkg_resources.txt
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLPY) -m pip install --quiet --disable-pip-version-check -r tests/requirements.txt
+	$(TOOLPY) -m pip download --quiet --disable-pip-version-check --no-deps --only-binary=:all: \
+		-d $(TOOLS)/wheels -r tests/requirements-pkg_resources.txt
 	touch $(STAMP)
 
 install: ## the README's development set-up: ./venv with the three projects editable
@@ -41,7 +45,10 @@ demo: $(STAMP) ## the collision, then the PEP 420 fix, in a scratch copy and fre
 test: $(STAMP) ## run the suite: every scenario in fresh venvs, offline
 	@scratch=$$(mktemp -d) && trap 'rm -rf "$$scratch"' EXIT && \
 	echo "pytest -c tests/pytest.ini tests $(PYTEST_ARGS)   (temporary folders: $$scratch, removed afterwards)" && \
-	PYTHONDONTWRITEBYTECODE=1 $(TOOLPY) -m pytest -c tests/pytest.ini --basetemp "$$scratch/pytest" $(PYTEST_ARGS) tests
+	PYTHONDONTWRITEBYTECODE=1 HYPOTHESIS_PROFILE=$(HYPOTHESIS_PROFILE) $(TOOLPY) -m pytest -c tests/pytest.ini --basetemp "$$scratch/pytest" $(PYTEST_ARGS) tests
+
+fuzz: $(STAMP) ## the doctor's differential test, deep: 10,000 layouts per interpreter
+	$(MAKE) test HYPOTHESIS_PROFILE=deep PYTEST_ARGS="-k test_the_doctor_predicts_what_python_imports $(PYTEST_ARGS)"
 
 matrix: $(STAMP) ## re-run every matrix scenario; rewrite tests/matrix.json and the README table
 	$(TOOLPY) tests/matrix.py --update

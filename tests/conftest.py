@@ -5,8 +5,26 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack
 
+import os
+
 import pytest
 from harness import Log, Scenario, scenario
+from hypothesis import HealthCheck, settings
+
+# The doctor's differential test: a fixed, quick sample in `make test`; `make fuzz`
+# (HYPOTHESIS_PROFILE=deep) tries 10,000 random layouts per interpreter. No example
+# database: nothing is written into the checkout, and every counterexample found
+# becomes an explicit @example instead.
+settings.register_profile(
+    "default",
+    max_examples=40,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("deep", parent=settings.get_profile("default"), max_examples=10_000, derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or "default")
 
 MakeScenario = Callable[..., Scenario]
 

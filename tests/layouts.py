@@ -1,0 +1,234 @@
+"""Generated namespace layouts: 2 or 3 distributions sharing ``TOP.sub``, declared as data.
+
+A layout is a few distributions, in install order. Each ships ``TOP/`` and
+``TOP/sub/`` (each level of one kind) and one leaf package of its own,
+``TOP/sub/leaf_NAME/``, and is put on the import path one way (a placement).
+``plan()`` turns a layout into the files, links and path entries that
+tests/oracle.py writes and imports; setuptools' editable installs come from
+setuptools' own PEP 660 hook (``build_editable``), its legacy ``-nspkg.pth``
+lines from setuptools' own generator.
+
+Like CPython's ``Lib/test/test_importlib/namespace_pkgs/``, each layout is plain
+data, so a failing one reads as what it is.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import os
+import shutil
+import tempfile
+import warnings
+import zipfile
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+# What one level's __init__ is (SHIPPED_BY tells whose copy Python used).
+KINDS = (
+    "regular",  # __init__.py
+    "pkgutil",  # __path__ = extend_path(__path__, __name__)
+    "pep420",  # no __init__ at all
+    "pkg_resources",  # declare_namespace(__name__), nothing else
+    "pkg_resources-fallback",  # declare_namespace, falling back to extend_path without pkg_resources
+    "mentions",  # regular, but its comment and docstring mention extend_path
+    "sourceless",  # a regular __init__.pyc and no source
+)
+# How a distribution is put on the import path.
+PLACEMENTS = (
+    "site",  # its files in site-packages, merging with others' (pip install, wheel)
+    "target",  # its own folder on PYTHONPATH (pip install --target)
+    "pth",  # its project folder on a .pth path line (setuptools compat, hatchling, flit, pdm, uv_build)
+    "editable",  # setuptools' default editable mode: an import finder
+    "editable-strict",  # setuptools' strict editable mode: a link tree on a .pth line
+    "nspkg",  # site-packages with a legacy *-nspkg.pth (setuptools' namespace_packages; zope.interface 5.x)
+)
+DIST_NAMES = ("da", "db", "dc")
+
+INIT = {
+    "regular": 'SHIPPED_BY = "{dist}"\n',
+    "pkgutil": '__path__ = __import__("pkgutil").extend_path(__path__, __name__)\nSHIPPED_BY = "{dist}"\n',
+    "pkg_resources": '__import__("pkg_resources").declare_namespace(__name__)\n',
+    "pkg_resources-fallback": (
+        "try:\n"
+        '    __import__("pkg_resources").declare_namespace(__name__)\n'
+        "except ImportError:\n"
+        '    __path__ = __import__("pkgutil").extend_path(__path__, __name__)\n'
+    ),
+    "mentions": (
+        '"""Not pkgutil-style: nothing here calls __path__ = extend_path(__path__, __name__)."""\n'
+        "# from pkgutil import extend_path  (a comment, not code)\n"
+        'SHIPPED_BY = "{dist}"\n'
+    ),
+    "sourceless": 'SHIPPED_BY = "{dist}"\n',
+}
+
+
+@dataclass(frozen=True)
+class Dist:
+    name: str
+    levels: tuple[str, str]  # the kind of TOP/ and of TOP/sub/
+    placement: str
+
+    @property
+    def declared(self) -> list[int]:
+        """The levels a legacy nspkg install declares as namespace_packages (their __init__.py is not installed)."""
+        if self.placement != "nspkg":
+            return []
+        return [level for level, kind in enumerate(self.levels) if kind.startswith("pkg_resources")]
+
+
+@dataclass(frozen=True)
+class Layout:
+    dists: tuple[Dist, ...]  # in install order
+    pkg_resources: bool = False  # whether pkg_resources is importable
+
+    def __str__(self) -> str:
+        parts = [f"{d.name}: {d.levels[0]}/{d.levels[1]} via {d.placement}" for d in self.dists]
+        return "; ".join(parts) + ("; pkg_resources importable" if self.pkg_resources else "")
+
+
+def package_files(top: str, dist: Dist) -> list[dict]:
+    """The package files of ``dist``, relative to the folder that holds ``TOP``."""
+    files = []
+    for level, kind in enumerate(dist.levels):
+        folder = "/".join([top, "sub"][: level + 1])
+        if kind != "pep420" and level not in dist.declared:
+            entry = {"path": f"{folder}/__init__.py", "text": INIT[kind].format(dist=dist.name)}
+            if kind == "sourceless":
+                entry["compile"] = True
+            files.append(entry)
+    files.append({"path": f"{top}/sub/leaf_{dist.name}/__init__.py", "text": f'LEAF = "{dist.name}"\n'})
+    return files
+
+
+# --- setuptools, called as pip calls it ---------------------------------------------------------
+
+CANON_TOP = "zzcanontop"
+_CANON_ROOT = Path(tempfile.mkdtemp(prefix="layouts-setuptools-"))
+PYPROJECT = """\
+[build-system]
+requires = ["setuptools"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "{name}"
+version = "1.0"
+
+[tool.setuptools.packages.find]
+namespaces = true
+"""
+
+
+@lru_cache(maxsize=None)
+def setuptools_editable(dist: Dist, mode: str) -> tuple[tuple[dict, ...], tuple[dict, ...], tuple[dict, ...]]:
+    """What ``pip install -e`` writes for ``dist`` (setuptools' build_editable, ``mode`` default or strict).
+
+    Returns (site-packages files, link-tree folders, link-tree links), with the
+    project's folder as ``{root}/proj-NAME`` and the top-level name as ``{top}``.
+    Built once per distribution shape, in a canonical folder, then renamed.
+    """
+    from setuptools import build_meta
+
+    base = _CANON_ROOT / f"{dist.name}-{'-'.join(dist.levels)}-{mode}"
+    project = base / f"proj-{dist.name}"
+    shutil.rmtree(base, ignore_errors=True)
+    for entry in package_files(CANON_TOP, dist):
+        path = project / entry["path"]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if entry.get("compile"):  # setuptools sees no __init__.py: only that matters to it
+            path.with_suffix(".pyc").write_bytes(b"")
+        else:
+            path.write_text(entry["text"])
+    (project / "pyproject.toml").write_text(PYPROJECT.format(name=dist.name))
+    out = base / "wheel"
+    out.mkdir()
+    settings = {"editable_mode": "strict"} if mode == "editable-strict" else None
+    cwd = os.getcwd()
+    try:
+        os.chdir(project)
+        # What pip shows of a build: nothing, unless it fails.
+        logging.disable(logging.INFO)
+        with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(
+            io.StringIO()
+        ):
+            warnings.simplefilter("ignore")
+            wheel = build_meta.build_editable(str(out), settings)
+    finally:
+        logging.disable(logging.NOTSET)
+        os.chdir(cwd)
+
+    def rename(text: str) -> str:
+        return text.replace(str(base), "{root}").replace(CANON_TOP, "{top}")
+
+    with zipfile.ZipFile(out / wheel) as archive:
+        site_files = tuple(
+            {"path": name, "text": rename(archive.read(name).decode())}
+            for name in archive.namelist()
+            if "/" not in name  # the .pth and the finder module; not the dist-info
+        )
+    folders, links = [], []
+    for tree in (project / "build").glob("__editable__.*"):
+        for path in sorted(tree.rglob("*")):
+            relative = rename(str(path.relative_to(base)))
+            if path.is_symlink():
+                links.append({"path": relative, "target": rename(os.path.relpath(os.readlink(path), base))})
+            elif path.is_dir():
+                folders.append(relative)
+    return site_files, tuple(folders), tuple(links)
+
+
+def nspkg_lines(dist: Dist, top: str) -> str:
+    """The ``*-nspkg.pth`` a legacy ``setup.py install`` wrote for the declared levels (setuptools' namespaces.Installer)."""
+    from setuptools.namespaces import Installer
+
+    declared = {".".join([top, "sub"][: level + 1]) for level in dist.declared}
+    names = sorted({".".join(name.split(".")[:i]) for name in declared for i in (1, 2) if i <= name.count(".") + 1})
+    return "".join(Installer()._gen_nspkg_line(name) for name in names)
+
+
+def plan(layout: Layout, top: str) -> dict:
+    """The files, links and path entries tests/oracle.py lays out for ``layout``, under the top-level name ``top``."""
+    files: list[dict] = []
+    folders: list[str] = []
+    links: list[dict] = []
+    pythonpath: list[str] = []
+
+    def put(prefix: str, entries) -> None:
+        files.extend({**entry, "path": f"{prefix}/{entry['path']}"} for entry in entries)
+
+    for dist in layout.dists:
+        package = package_files(top, dist)
+        if dist.placement in ("site", "nspkg"):
+            put("site", package)
+            if dist.placement == "nspkg":
+                files.append({"path": f"site/{dist.name}-1.0-nspkg.pth", "text": nspkg_lines(dist, top)})
+        elif dist.placement == "target":
+            put(f"target-{dist.name}", package)
+            pythonpath.append(f"target-{dist.name}")
+        elif dist.placement == "pth":
+            put(f"proj-{dist.name}", package)
+            files.append({"path": f"site/_{dist.name}.pth", "text": f"{{root}}/proj-{dist.name}\n"})
+        else:
+            put(f"proj-{dist.name}", package)
+            site_files, tree_folders, tree_links = setuptools_editable(dist, dist.placement)
+            for entry in site_files:
+                files.append({"path": f"site/{entry['path']}", "text": entry["text"].replace("{top}", top)})
+            folders += [folder.replace("{top}", top) for folder in tree_folders]
+            links += [
+                {"path": link["path"].replace("{top}", top), "target": link["target"].replace("{top}", top)}
+                for link in tree_links
+            ]
+    folders.append("site")
+    return {
+        "top": top,
+        "files": files,
+        "folders": folders,
+        "links": links,
+        "pythonpath": pythonpath,
+        "site": "site",
+        "shared": [top, f"{top}.sub"],
+        "leaves": [f"{top}.sub.leaf_{dist.name}" for dist in layout.dists],
+    }
