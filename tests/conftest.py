@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack
-
-import os
 
 import pytest
 from harness import Log, Scenario, scenario
@@ -23,7 +22,9 @@ settings.register_profile(
     database=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
-settings.register_profile("deep", parent=settings.get_profile("default"), max_examples=10_000, derandomize=False)
+settings.register_profile(
+    "deep", parent=settings.get_profile("default"), max_examples=10_000, derandomize=False
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or "default")
 
 MakeScenario = Callable[..., Scenario]

@@ -32,7 +32,12 @@ def find_interpreter(version: str) -> Path | None:
     for candidate in _candidates(version):
         try:
             done = subprocess.run(
-                [str(candidate), "-S", "-c", "import sys, platform; print(platform.python_implementation(), *sys.version_info[:2])"],
+                [
+                    str(candidate),
+                    "-S",
+                    "-c",
+                    "import sys, platform; print(platform.python_implementation(), *sys.version_info[:2])",
+                ],
                 capture_output=True,
                 text=True,
                 timeout=30,

@@ -23,7 +23,7 @@ import tempfile
 import warnings
 import zipfile
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 # What one level's __init__ is (SHIPPED_BY tells whose copy Python used).
@@ -122,7 +122,7 @@ namespaces = true
 """
 
 
-@lru_cache(maxsize=None)
+@cache
 def setuptools_editable(dist: Dist, mode: str) -> tuple[tuple[dict, ...], tuple[dict, ...], tuple[dict, ...]]:
     """What ``pip install -e`` writes for ``dist`` (setuptools' build_editable, ``mode`` default or strict).
 
@@ -151,8 +151,10 @@ def setuptools_editable(dist: Dist, mode: str) -> tuple[tuple[dict, ...], tuple[
         os.chdir(project)
         # What pip shows of a build: nothing, unless it fails.
         logging.disable(logging.INFO)
-        with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(
-            io.StringIO()
+        with (
+            warnings.catch_warnings(),
+            contextlib.redirect_stdout(io.StringIO()),
+            contextlib.redirect_stderr(io.StringIO()),
         ):
             warnings.simplefilter("ignore")
             wheel = build_meta.build_editable(str(out), settings)
@@ -185,7 +187,9 @@ def nspkg_lines(dist: Dist, top: str) -> str:
     from setuptools.namespaces import Installer
 
     declared = {".".join([top, "sub"][: level + 1]) for level in dist.declared}
-    names = sorted({".".join(name.split(".")[:i]) for name in declared for i in (1, 2) if i <= name.count(".") + 1})
+    names = sorted(
+        {".".join(name.split(".")[:i]) for name in declared for i in (1, 2) if i <= name.count(".") + 1}
+    )
     return "".join(Installer()._gen_nspkg_line(name) for name in names)
 
 

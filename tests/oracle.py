@@ -60,11 +60,14 @@ def predict(doctor, plan: dict) -> dict:
     for leaf in plan["leaves"]:
         found = env.resolve(leaf)
         leaves[leaf] = "unknown" if found.kind == "unknown" else found.imported
-    reports = [env.report(name) for name in plan["shared"]]
-    if any(r.undecided for r in reports):
-        verdict = "unknown"
-    else:
-        verdict = "collision" if any(r.collision for r in reports) else "healthy"
+    diagnosis = doctor.examine(plan["shared"], check_files=False)
+    if os.environ.get("ORACLE_DEBUG"):
+        print(doctor.render(diagnosis), file=sys.stderr)
+    # The exit status `python -m sample_project.doctor NAMES` gives, but for
+    # installed-file checks: layouts have no RECORD, and the base interpreter's
+    # files are not the layout's.
+    status = diagnosis.status
+    verdict = {0: "healthy", 1: "collision", 3: "unknown"}[status]
     return {"names": names, "leaves": leaves, "verdict": verdict}
 
 

@@ -200,7 +200,9 @@ def test_an_unreadable_folder_is_noted_not_fatal(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(Path, "iterdir", lambda self: refuse(self) or real_iterdir(self))
     monkeypatch.setattr(sys, "path", [str(first), str(locked), str(second)])
     # pytest's own import hook is not part of the environment under test.
-    monkeypatch.setattr(sys, "meta_path", [m for m in sys.meta_path if type(m).__module__ != "_pytest.assertion.rewrite"])
+    monkeypatch.setattr(
+        sys, "meta_path", [m for m in sys.meta_path if type(m).__module__ != "_pytest.assertion.rewrite"]
+    )
 
     status = doctor_module.main(["ns.sub"])
 

@@ -946,6 +946,11 @@ class Report:
     def undecided(self) -> bool:
         return self.resolved == "unknown"
 
+    @property
+    def broken(self) -> bool:
+        """Found, but its __init__ raises: nothing below it imports."""
+        return self.resolved == "broken"
+
 
 def portion_kind(folder: Path) -> str | None:
     """What a folder offers for its name, read as FileFinder would: a package with an __init__, a module file, a namespace portion."""
@@ -1231,6 +1236,10 @@ class Diagnosis:
         return [r for r in self.reports if r.collision]
 
     @property
+    def broken(self) -> list[Report]:
+        return [r for r in self.reports if r.broken]
+
+    @property
     def overwritten(self) -> list[dict]:
         return [c for c in self.changed if c["state"] == "replaced" and c.get("by")]
 
@@ -1248,7 +1257,14 @@ class Diagnosis:
 
     @property
     def status(self) -> int:
-        if self.hidden or self.overwritten or self.removed or self.stale_builds or self.stale_finders:
+        if (
+            self.hidden
+            or self.broken
+            or self.overwritten
+            or self.removed
+            or self.stale_builds
+            or self.stale_finders
+        ):
             return 1
         if self.undecided or self.system:
             return 3
@@ -1257,6 +1273,7 @@ class Diagnosis:
     def causes(self) -> list[str]:
         named = [
             (self.hidden, "hidden-portion"),
+            (self.broken, "broken-init"),
             (self.overwritten, "overwritten"),
             (self.removed, "removed"),
             (self.stale_builds, "stale-build"),
@@ -1291,7 +1308,15 @@ KINDS = {
 
 
 def _render_report(report: Report) -> list[str]:
-    state = "CANNOT TELL" if report.undecided else "COLLISION" if report.collision else "ok"
+    state = (
+        "CANNOT TELL"
+        if report.undecided
+        else "COLLISION"
+        if report.collision
+        else "BROKEN"
+        if report.broken
+        else "ok"
+    )
     out = [f"{report.name}: {state}"]
     for number, portion in enumerate(report.portions, 1):
         mark = "hidden" if portion in report.hidden else "searched"
@@ -1301,7 +1326,9 @@ def _render_report(report: Report) -> list[str]:
         out.append(f"     {KINDS[portion.kind]}, via {portion.via}; owner: {portion.owner or 'none found'}")
     if report.undecided:
         out.append(f"  The doctor cannot tell what Python imports: {report.reason}.")
-    elif report.resolved in ("regular", "pkgutil", "pkg_resources", "module", "preloaded", "broken"):
+    elif report.broken:
+        out.append(f"  Python finds {report.winner}, but its __init__ fails: {report.reason}.")
+    elif report.resolved in ("regular", "pkgutil", "pkg_resources", "module", "preloaded"):
         out.append(f"  Python imports {report.winner}: {report.reason}.")
     elif report.resolved in ("builtin", "frozen"):
         out.append(
@@ -1389,6 +1416,17 @@ def _verdict(d: Diagnosis) -> list[str]:
         out.append(
             "FIX: stop shipping the same file in two distributions (PEP 420: no shared __init__.py), then reinstall."
         )
+    for report in d.broken:
+        init = next(
+            (p.folder for p in report.portions if _key(p.folder) == _key(report.winner or "")), report.winner
+        )
+        if "pkg_resources" in report.reason:
+            out.append(
+                f"FIX: {init}/__init__.py needs pkg_resources, which setuptools 81 and later no longer ship:"
+                " make the level a PEP 420 namespace package (delete that __init__.py in every distribution)."
+            )
+        else:
+            out.append(f"FIX: repair {init}/__init__.py ({report.reason}).")
     for dist in dict.fromkeys(entry["distribution"] for entry in d.removed):
         out.append(
             f"FIX: reinstall {dist} to restore its files; sharing no __init__.py (PEP 420) avoids this."
@@ -1419,7 +1457,10 @@ def with_shared_ancestors(env: Environment, names: list[str]) -> list[str]:
     return list(dict.fromkeys(expanded))
 
 
-def examine(names: list[str] | None = None, path: list[str] | None = None) -> Diagnosis:
+def examine(
+    names: list[str] | None = None, path: list[str] | None = None, check_files: bool = True
+) -> Diagnosis:
+    """Resolve ``names`` (default: every shared one) and, with ``check_files``, check every installed file."""
     bad = [name for name in names or () if not all(part.isidentifier() for part in name.split("."))]
     if bad:
         raise UsageError(f"not a dotted package name: {', '.join(bad)}")
@@ -1428,10 +1469,16 @@ def examine(names: list[str] | None = None, path: list[str] | None = None) -> Di
         inspected = with_shared_ancestors(env, names)
     else:
         inspected = list(dict.fromkeys(env.shared_names() + env.shared_by_distributions()))
+    for name in inspected:
+        # Importing a pkg_resources-style child declares its parent a namespace too and
+        # extends the parent's __path__: report each name as it is once all are imported.
+        env.resolve(name)
     reports = [env.report(name) for name in inspected]
     missing = [r.name for r in reports if not r.portions and r.resolved in ("missing", "unknown")]
     if missing:
         raise UsageError(f"nothing on this interpreter's import path provides {', '.join(missing)}")
+    if not check_files:
+        return Diagnosis(reports, [], [], [], [], {}, dict(sorted(UNREADABLE.items())), env.broken_system)
     return Diagnosis(
         reports,
         env.changed_files(),
