@@ -211,3 +211,127 @@ def test_an_unreadable_folder_is_noted_not_fatal(tmp_path, monkeypatch, capsys):
     assert "ns.sub: ok" in out
     assert f"note: cannot read {locked}" in out
     assert "Permission denied" in out
+
+
+def test_a_file_changed_after_install_is_a_note_not_a_collision(make_scenario, tmp_path):
+    """A file edited in place (a patched CA bundle, as certifi's often is), with no other distribution involved: a note, exit 0, and the JSON names the cause."""
+    folder = install_tree(
+        tmp_path / "site", "shape-certifi", {"certifi/__init__.py": "", "certifi/cacert.pem": "A\n"}
+    )
+    bundle = folder / "certifi" / "cacert.pem"
+    bundle.write_text("A\nB, added by the user\n")
+    s, report = doctor(make_scenario, [folder])
+    as_json = json.loads(s.doctor("--json").output)
+
+    assert report.returncode == 0
+    assert (
+        f"note: {bundle}: installed by shape-certifi, changed since, and no installed distribution ships this content:"
+        " a local modification, not a collision"
+    ) in report.output
+    assert report.output.splitlines()[-1] == (
+        "VERDICT: healthy: no package name is provided by more than one folder or distribution."
+    )
+    assert (as_json["status"], as_json["causes"]) == (0, ["modified"])
+    assert [entry["file"] for entry in as_json["modified"]] == [str(bundle)]
+
+
+def test_a_file_removed_after_install_says_to_reinstall(make_scenario, tmp_path):
+    """A file its RECORD lists but that is gone (another distribution's uninstall took it): exit 1, and the fix is to reinstall its distribution."""
+    folder = install_tree(tmp_path / "site", "shape-survivor", {"ns/__init__.py": "", "ns/mine.py": ""})
+    (folder / "ns" / "__init__.py").unlink()
+    s, report = doctor(make_scenario, [folder])
+
+    assert report.returncode == 1
+    assert f"{folder / 'ns' / '__init__.py'}: installed by shape-survivor, now missing" in report.output
+    assert "FIX: reinstall shape-survivor to restore its files" in report.output
+    assert json.loads(s.doctor("--json").output)["causes"] == ["removed"]
+
+
+def test_a_distribution_overwriting_another_s_file_is_a_collision(make_scenario, tmp_path):
+    """Two distributions ship different ``ns/__init__.py`` into one folder: the second's copy silently replaced the first's; exit 1 and the fix says to stop shipping it twice."""
+    folder = tmp_path / "site"
+    install_tree(folder, "shape-first", {"ns/__init__.py": "FIRST = 1\n", "ns/first.py": ""})
+    install_tree(folder, "shape-second", {"ns/__init__.py": "SECOND = 2\n", "ns/second.py": ""})
+    s, report = doctor(make_scenario, [folder])
+
+    assert report.returncode == 1
+    assert (
+        f"{folder / 'ns' / '__init__.py'}: installed by shape-first, silently replaced by shape-second's copy"
+        in report.output
+    )
+    assert "FIX: stop shipping the same file in two distributions" in report.output
+    assert json.loads(s.doctor("--json").output)["causes"] == ["overwritten"]
+
+
+def test_distributions_sharing_one_folder_are_listed_as_healthy(make_scenario, tmp_path):
+    """azure-core and azure-storage-blob share ``azure/`` (PEP 420) in one folder: the default report lists that namespace with both owners, healthy."""
+    folder = tmp_path / "site"
+    install_tree(folder, "azure-core", {"azure/core/__init__.py": ""})
+    install_tree(folder, "azure-storage-blob", {"azure/storage/blob/__init__.py": ""})
+    _, report = doctor(make_scenario, [folder])
+
+    assert report.returncode == 0
+    assert report.output.startswith(f"azure: ok\n  1. [searched] {folder / 'azure'}\n")
+    assert "owner: azure-core, azure-storage-blob" in report.output
+    assert "Python makes it a namespace package (PEP 420): every portion is searched." in report.output
+
+
+@pytest.mark.parametrize(
+    ("name", "says"),
+    [
+        (
+            "sys",
+            "Python imports it from inside the interpreter: a built-in module, compiled into the interpreter; no folder provides it.",
+        ),
+        ("json.decoder", ": a module, not a package: nothing is searched below it."),
+    ],
+    ids=["built-in", "module"],
+)
+def test_a_module_or_a_builtin_gets_an_accurate_message(make_scenario, name, says):
+    """A plain module or a built-in named on the command line: what it is, exit 0, no usage error."""
+    _, report = doctor(make_scenario, [], name)
+
+    assert report.returncode == 0
+    assert report.output.startswith(f"{name}: ok\n")
+    assert says in report.output
+
+
+def test_an_init_that_builds_its_path_otherwise_is_cannot_tell(make_scenario, tmp_path):
+    """An ``__init__.py`` that changes ``__path__`` in its own way: the doctor says it cannot tell, names the file, and exits 3."""
+    odd = install_tree(tmp_path / "odd", "shape-odd", {"ns/__init__.py": "__path__.append('/elsewhere')\n"})
+    other = pep420_portion(tmp_path / "other")
+    _, report = doctor(make_scenario, [odd, other])
+
+    assert report.returncode == 3
+    assert "ns: CANNOT TELL" in report.output
+    assert (
+        f"{odd / 'ns' / '__init__.py'} builds __path__ in a way the doctor does not model (__path__)"
+        in report.output
+    )
+    assert report.output.splitlines()[-1].startswith("VERDICT: cannot tell: ns:")
+
+
+def test_an_unknown_import_hook_is_cannot_tell(make_scenario, tmp_path):
+    """A meta path finder the doctor does not know (installed at start-up by sitecustomize): exit 3, naming it."""
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(
+        "import sys\n\nclass Redirect:\n    def find_spec(self, name, path=None, target=None):\n        return None\n\n"
+        "sys.meta_path.insert(0, Redirect())\n"
+    )
+    first = pep420_portion(tmp_path / "first", "shape-a", "a")
+    second = pep420_portion(tmp_path / "second", "shape-b", "b")
+    _, report = doctor(make_scenario, [hook, first, second])
+
+    assert report.returncode == 3
+    assert "an import hook the doctor does not model" in report.output
+    assert "<sitecustomize.Redirect object at" in report.output
+
+
+def test_help_documents_every_exit_status(make_scenario):
+    """``--help`` lists the exit statuses 0 to 3."""
+    _, report = doctor(make_scenario, [], "--help")
+
+    assert report.returncode == 0
+    for line in ("0  healthy", "1  collision", "2  usage error", "3  cannot tell"):
+        assert f"\n  {line}" in report.output

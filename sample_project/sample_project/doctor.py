@@ -768,7 +768,12 @@ class ImportSystem:
                 spec.finder,
             )
         if spec.loader in ("builtin", "frozen"):
-            return Resolution(name, spec.loader, None, spec.locations, f"a {spec.loader} module", spec.finder)
+            what = (
+                "a built-in module, compiled into the interpreter"
+                if spec.loader == "builtin"
+                else "a frozen module"
+            )
+            return Resolution(name, spec.loader, None, spec.locations, what, spec.finder)
         if spec.locations is None:
             return Resolution(
                 name, "module", spec.origin, None, f"a module, found by {spec.finder}", spec.finder
@@ -839,12 +844,17 @@ def _preloaded(name: str, module) -> Resolution:
     path = getattr(module, "__path__", None)
     file = getattr(module, "__file__", None)
     if path is None:
-        return Resolution(
-            name, "module" if file else "builtin", file, None, "already imported when the doctor started"
-        )
+        if file:
+            return Resolution(
+                name, "module", file, None, "a module, not a package: nothing is searched below it"
+            )
+        return Resolution(name, "builtin", None, None, "a built-in module, compiled into the interpreter")
     path = [entry for entry in path if isinstance(entry, str)]
     winner = os.path.dirname(file) if file else None
-    why = "already imported when the doctor started (a .pth line, such as setuptools' *-nspkg.pth, imports it at start-up)"
+    why = (
+        "already in sys.modules when the doctor looked (imported at start-up, by a .pth line such as"
+        " setuptools' *-nspkg.pth, or by the doctor itself): Python uses it as it is"
+    )
     return Resolution(name, "preloaded", winner, path, why)
 
 
@@ -1035,7 +1045,7 @@ class Environment:
                 path.startswith(key + os.sep) for path in dist.files
             ):
                 owners.append(dist.describe())
-        return ", ".join(owners) or None
+        return ", ".join(sorted(owners)) or None
 
     def report(self, name: str) -> Report:
         resolution = self.resolve(name)
