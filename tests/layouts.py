@@ -14,6 +14,7 @@ data, so a failing one reads as what it is.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import io
 import logging
@@ -108,6 +109,7 @@ def package_files(top: str, dist: Dist) -> list[dict]:
 
 CANON_TOP = "zzcanontop"
 _CANON_ROOT = Path(tempfile.mkdtemp(prefix="layouts-setuptools-"))
+atexit.register(shutil.rmtree, _CANON_ROOT, True)
 PYPROJECT = """\
 [build-system]
 requires = ["setuptools"]

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
+import tempfile
 import zipfile
 from itertools import count
 from pathlib import Path
@@ -77,18 +79,29 @@ class Oracle:
             process.stdout.close()
 
 
+def scratch_folder(tmp_path_factory, name: str) -> Path:
+    """A folder for layouts: in memory (/dev/shm) where there is one, as each layout is written and removed again."""
+    shm = Path("/dev/shm")
+    if shm.is_dir() and os.access(shm, os.W_OK):
+        return Path(tempfile.mkdtemp(prefix=f"{name} ", dir=shm))
+    return tmp_path_factory.mktemp(name)
+
+
 @pytest.fixture(scope="module", params=INTERPRETERS, ids=[f"python{v}" for v in INTERPRETERS])
 def oracle(request, tmp_path_factory):
     python = find_interpreter(request.param)
     if python is None:
         pytest.skip(f"no CPython {request.param} on this machine (looked on PATH and in pyenv's versions)")
-    workdir = tmp_path_factory.mktemp(f"oracle {request.param}")
+    workdir = scratch_folder(tmp_path_factory, f"oracle {request.param}")
     unpacked = workdir / "setuptools with pkg_resources"
     with zipfile.ZipFile(pkg_resources_wheel()) as wheel:
         wheel.extractall(unpacked)
     made = Oracle(python, workdir, unpacked)
-    yield made
-    made.close()
+    try:
+        yield made
+    finally:
+        made.close()
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def disagreements(laid: dict, answer: dict) -> list[str]:
