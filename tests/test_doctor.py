@@ -72,7 +72,7 @@ def test_pkgutil_top_with_a_regular_subpackage_hides_a_pep420_portion(make_scena
     assert f"in shape-pkgutil: delete {fix}\n" in report.output
     # A regular package anywhere on the path wins over namespace portions found before it.
     assert (
-        f"Python imports {pkgutil_side / 'ns'}: a pkgutil-style package, found by sys.path entry {pkgutil_side}:"
+        f"Python imports {pkgutil_side / 'ns'}: a pkgutil-style package, found by the path entry {pkgutil_side}:"
         in report.output
     )
     assert python.returncode == 1

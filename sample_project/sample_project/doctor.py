@@ -431,7 +431,7 @@ def file_finder_find_spec(folder: str, fullname: str) -> Spec | None:
     cache = _listdir(folder)  # FileFinder._fill_cache (POSIX: case-sensitive)
     is_namespace = False
     base = _path_join(folder, tail)
-    finder = f"sys.path entry {folder}" if folder else "the current folder"
+    finder = f"the path entry {folder}" if folder else "the current folder"
     if tail in cache:
         for suffix, loader in loader_suffixes():
             init = _path_join(base, "__init__" + suffix)
@@ -735,7 +735,26 @@ class ImportSystem:
 
     def _import(self, name: str) -> Resolution:
         if self.live and name in sys.modules:
-            return _preloaded(name, sys.modules[name])
+            # Already imported (by the program that asks, or at start-up): Python uses it as
+            # it is. Where following the rules leads to that very module, say how.
+            real = _preloaded(name, sys.modules[name])
+            saved = ({key: (r, list(r.path or [])) for key, r in self.modules.items()}, set(self.declared))
+            try:
+                found = self._find_and_load(name)
+                if found.imported and (found.winner, found.path) == (real.winner, real.path):
+                    return found
+            except CannotTell:
+                pass
+            # Not how Python got it: undo what following the rules changed (declare_namespace).
+            self.modules = {key: r for key, (r, _) in saved[0].items()}
+            for r, path in saved[0].values():
+                if r.path is not None:
+                    r.path[:] = path
+            self.declared = saved[1]
+            return real
+        return self._find_and_load(name)
+
+    def _find_and_load(self, name: str) -> Resolution:
         parent = name.rpartition(".")[0]
         path = None
         if parent:
