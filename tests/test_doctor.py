@@ -6,11 +6,12 @@ import base64
 import hashlib
 import json
 import os
+import shutil
 import sys
 from pathlib import Path
 
 import pytest
-from harness import load_doctor
+from harness import CONSUMER, load_doctor
 
 PKGUTIL = '__path__ = __import__("pkgutil").extend_path(__path__, __name__)\n'
 
@@ -335,3 +336,17 @@ def test_help_documents_every_exit_status(make_scenario):
     assert report.returncode == 0
     for line in ("0  healthy", "1  collision", "2  usage error", "3  cannot tell"):
         assert f"\n  {line}" in report.output
+
+
+def test_the_doctor_runs_as_a_single_file_copied_anywhere(make_scenario, tmp_path):
+    """``python doctor.py`` from a copy in an unrelated folder gives the same report as ``python -m sample_project.doctor``."""
+    first = pep420_portion(tmp_path / "first", "shape-a", "a")
+    second = pkgutil_top_with_regular_sub(tmp_path / "second")
+    s, report = doctor(make_scenario, [first, second])
+    copy = tmp_path / "elsewhere" / "doctor.py"
+    copy.parent.mkdir()
+    shutil.copy2(s.project(CONSUMER) / CONSUMER / "doctor.py", copy)
+    alone = s.venv.execute([s.venv.python, copy], cwd=copy.parent, extra_env=s.path_env())
+
+    assert (alone.returncode, alone.output) == (report.returncode, report.output)
+    assert report.returncode == 1
