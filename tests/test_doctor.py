@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -350,3 +351,18 @@ def test_the_doctor_runs_as_a_single_file_copied_anywhere(make_scenario, tmp_pat
 
     assert (alone.returncode, alone.output) == (report.returncode, report.output)
     assert report.returncode == 1
+
+
+def test_a_zip_archive_is_cannot_tell_only_for_the_names_it_holds(make_scenario, tmp_path):
+    """A zip archive on the path (an egg) that holds ``ns``: cannot tell, exit 3, naming it; the names it does not hold are diagnosed as usual."""
+    archive = tmp_path / "eggy.zip"
+    with zipfile.ZipFile(archive, "w") as egg:
+        egg.writestr("ns/__init__.py", "")
+    other = pep420_portion(tmp_path / "other")
+    _, report = doctor(make_scenario, [archive, other], "ns", "json")
+
+    assert report.returncode == 3
+    assert (
+        f"{archive} is a zip archive on the import path; the doctor does not model zipimport" in report.output
+    )
+    assert "json: ok" in report.output

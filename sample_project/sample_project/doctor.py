@@ -584,9 +584,11 @@ class ImportSystem:
         if finder.kind == "editable-namespace":
             return self.editable_namespace_find_spec(finder.editable, name)
         if finder.kind == "zip":
-            raise CannotTell(
-                f"{finder.path} is a zip archive on the import path; the doctor does not model zipimport"
-            )
+            if _zip_may_provide(finder.path, name):
+                raise CannotTell(
+                    f"{finder.path} is a zip archive on the import path; the doctor does not model zipimport"
+                )
+            return None
         if finder.kind == "unknown":
             raise CannotTell(f"the path entry {finder.path} is served by {finder.what}")
         return None
@@ -856,6 +858,21 @@ def _in_zip_archive(entry: str) -> bool:
             break
         path = parent
     return False
+
+
+def _zip_may_provide(entry: str, name: str) -> bool:
+    """Whether the archive (or the folder inside one) ``entry`` holds anything named like ``name``'s last part."""
+    archive, inner = entry, ""
+    while archive and not os.path.isfile(archive):
+        archive, tail = os.path.split(archive)
+        inner = f"{tail}/{inner}"
+    tail = name.rpartition(".")[2]
+    try:
+        with zipfile.ZipFile(archive) as opened:
+            names = opened.namelist()
+    except (OSError, zipfile.BadZipFile):
+        return True
+    return any(member.startswith((f"{inner}{tail}/", f"{inner}{tail}.")) for member in names)
 
 
 def _preloaded(name: str, module) -> Resolution:
@@ -1503,7 +1520,7 @@ def examine(
         # extends the parent's __path__: report each name as it is once all are imported.
         env.resolve(name)
     reports = [env.report(name) for name in inspected]
-    missing = [r.name for r in reports if not r.portions and r.resolved in ("missing", "unknown")]
+    missing = [r.name for r in reports if not r.portions and r.resolved == "missing"]
     if missing:
         raise UsageError(f"nothing on this interpreter's import path provides {', '.join(missing)}")
     if not check_files:
