@@ -48,7 +48,8 @@ test: $(STAMP) ## run the suite: every scenario in fresh venvs, offline
 	PYTHONDONTWRITEBYTECODE=1 HYPOTHESIS_PROFILE=$(HYPOTHESIS_PROFILE) $(TOOLPY) -m pytest -c tests/pytest.ini --basetemp "$$scratch/pytest" $(PYTEST_ARGS) tests
 
 fuzz: $(STAMP) ## the doctor's differential test, deep: 10,000 layouts per interpreter
-	$(MAKE) test HYPOTHESIS_PROFILE=deep PYTEST_ARGS="-k test_the_doctor_predicts_what_python_imports $(PYTEST_ARGS)"
+	$(MAKE) test HYPOTHESIS_PROFILE=deep \
+		PYTEST_ARGS="-k test_the_doctor_predicts_what_python_imports --hypothesis-show-statistics $(PYTEST_ARGS)"
 
 matrix: $(STAMP) ## re-run every matrix scenario; rewrite tests/matrix.json and the README table
 	$(TOOLPY) tests/matrix.py --update
