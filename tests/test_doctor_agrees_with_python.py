@@ -168,6 +168,16 @@ REGRESSIONS = [
         ),
         pkg_resources=True,
     ),
+    # Found by `make fuzz` (CPython 3.12, the 8,900th layout): a legacy nspkg line imports TOP and
+    # TOP.sub at start-up, so TOP.sub's declare_namespace never runs and TOP keeps its __path__.
+    Layout(
+        (
+            dist("da", "regular", "pkg_resources", "site"),
+            dist("db", "pkg_resources", "pkg_resources", "nspkg"),
+            dist("dc", "regular", "pep420", "target"),
+        ),
+        pkg_resources=True,
+    ),
 ]
 
 

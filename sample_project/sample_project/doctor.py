@@ -742,17 +742,22 @@ class ImportSystem:
             real = _preloaded(name, sys.modules[name])
             saved = ({key: (r, list(r.path or [])) for key, r in self.modules.items()}, set(self.declared))
             try:
-                found = self._find_and_load(name)
-                if found.imported and (found.winner, found.path) == (real.winner, real.path):
-                    return found
+                found: Resolution | None = self._find_and_load(name)
             except CannotTell:
-                pass
-            # Not how Python got it: undo what following the rules changed (declare_namespace).
+                found = None
+            # Its __init__ ran (or not) long ago: undo what following the rules changed
+            # elsewhere (declare_namespace extends the parent), whatever the answer.
             self.modules = {key: r for key, (r, _) in saved[0].items()}
             for r, path in saved[0].values():
                 if r.path is not None:
                     r.path[:] = path
             self.declared = saved[1]
+            if (
+                found is not None
+                and found.imported
+                and (found.winner, found.path) == (real.winner, real.path)
+            ):
+                return found
             return real
         return self._find_and_load(name)
 
