@@ -384,19 +384,11 @@ class Resolution:
     def imported(self) -> bool:
         return self.kind not in ("missing", "broken", "unknown")
 
-    @property
-    def is_package(self) -> bool:
-        return self.imported and self.path is not None
-
 
 def _path_join(*parts: str) -> str:
     """importlib._bootstrap_external._path_join (POSIX and Windows separators)."""
     separators = os.sep + (os.altsep or "")
     return os.sep.join(part.rstrip(separators) for part in parts if part)
-
-
-def _path_isabs(path: str) -> bool:
-    return os.path.isabs(path)
 
 
 def file_finder_path(path: str) -> str:
@@ -405,15 +397,15 @@ def file_finder_path(path: str) -> str:
         if not path or path == ".":
             return os.getcwd()
         if sys.version_info >= (3, 12):  # _path_abspath
-            if _path_isabs(path):
+            if os.path.isabs(path):
                 return path
             for sep in os.sep + (os.altsep or ""):
                 if path.startswith(f".{sep}"):
                     path = path[2:]
             return _path_join(os.getcwd(), path)
-        return path if _path_isabs(path) else _path_join(os.getcwd(), path)
+        return path if os.path.isabs(path) else _path_join(os.getcwd(), path)
     path = path or "."
-    return path if _path_isabs(path) else _path_join(os.getcwd(), path)
+    return path if os.path.isabs(path) else _path_join(os.getcwd(), path)
 
 
 def loader_suffixes() -> list[tuple[str, str]]:
@@ -464,12 +456,8 @@ class ImportSystem:
     pkg_resources.declare_namespace) and cites it.
     """
 
-    def __init__(self, path: list[str] | None = None, live: bool = True) -> None:
+    def __init__(self, path: list[str] | None = None) -> None:
         self.path = list(sys.path if path is None else path)
-        # Names in sys.modules before anything is resolved: what the doctor imported
-        # (the standard library) and what .pth files imported at start-up (setuptools'
-        # *-nspkg.pth lines). Those are not found again: Python uses them as they are.
-        self.live = live
         self.editables = self._editable_finders()
         self.modules: dict[str, Resolution] = {}  # sys.modules, for what the doctor resolved
         self.failed: dict[str, Resolution] = {}
@@ -736,7 +724,7 @@ class ImportSystem:
         return result
 
     def _import(self, name: str) -> Resolution:
-        if self.live and name in sys.modules:
+        if name in sys.modules:
             # Already imported (by the program that asks, or at start-up): Python uses it as
             # it is. Where following the rules leads to that very module, say how.
             real = _preloaded(name, sys.modules[name])
