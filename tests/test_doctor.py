@@ -285,7 +285,7 @@ def test_distributions_sharing_one_folder_are_listed_as_healthy(make_scenario, t
             "sys",
             "Python imports it from inside the interpreter: a built-in module, compiled into the interpreter; no folder provides it.",
         ),
-        ("json.decoder", ": a module, not a package: nothing is searched below it."),
+        ("json.decoder", "decoder.py: a module, not a package, found by the path entry "),
     ],
     ids=["built-in", "module"],
 )

@@ -789,9 +789,8 @@ class ImportSystem:
             )
             return Resolution(name, spec.loader, None, spec.locations, what, spec.finder)
         if spec.locations is None:
-            return Resolution(
-                name, "module", spec.origin, None, f"a module, found by {spec.finder}", spec.finder
-            )
+            why = f"a module, not a package, found by {spec.finder}: nothing is searched below it"
+            return Resolution(name, "module", spec.origin, None, why, spec.finder)
         folder = os.path.dirname(spec.origin)
         effect = init_effect(spec.origin, spec.loader)
         if effect.kind == "unknown":
