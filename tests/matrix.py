@@ -27,6 +27,7 @@ from harness import (
     ROOT,
     Log,
     Result,
+    Scenario,
     bundled_wheel,
     consumer_imports,
     copy_tree,
@@ -50,6 +51,22 @@ REVERSE = "reverse install order"
 LIFECYCLE = (f"uninstall {DURABLE}", f"uninstall {FRAMEWORK}", REVERSE)
 OUTCOMES = ("ok", "ok-overwritten", "ok-removed", "ImportError", "install-error")
 START, END = "<!-- matrix:start -->", "<!-- matrix:end -->"
+# The package both distributions ship; the doctor's winner of it is checked against Python's.
+AGENTS = "azurefunctions.agents"
+# Run in a cell's venv: the consumer's imports (argv[1]), as the probe makes them, then the folder
+# Python imported package argv[2] from (null for a namespace package, or if never imported) and its
+# SHIPPED_BY. The probe reports only the SHIPPED_BY (shared_init); this also gives the folder.
+IMPORTED_FROM = """\
+import importlib, json, os, sys
+for module, _ in json.loads(sys.argv[1]):
+    try:
+        importlib.import_module(module)
+    except ImportError:
+        pass
+package = sys.modules.get(sys.argv[2])
+file = getattr(package, "__file__", None)
+print(json.dumps({"folder": file and os.path.dirname(file), "shipped_by": getattr(package, "SHIPPED_BY", None)}))
+"""
 
 
 @dataclass(frozen=True)
@@ -153,30 +170,59 @@ def _files_note(entries: list[dict], what: str) -> str:
     return f"{' and '.join(owners)}: {files} {what}"
 
 
+@dataclass(frozen=True)
+class Imported:
+    """Where Python imported a package from in a cell, and the distribution its ``__init__.py`` names."""
+
+    folder: Path | None  # None for a namespace package, or if never imported
+    shipped_by: str | None  # its SHIPPED_BY, as the probe's shared_init
+
+
 @dataclass
 class CellRun:
     """What one scenario gave: its matrix.json record, what the consumer and the doctor printed, the command log.
 
     ``consumer`` is ``python sample_project/main.py``, not run after an uninstall
     (it needs both distributions). ``doctor`` is ``python -m
-    sample_project.doctor``, not run when the consumer failed, since it then
-    prints the doctor's diagnosis itself. Both are None after an install error.
+    sample_project.doctor --json``, run in every cell: by default it reports
+    every shared name; where one distribution shares nothing, it is asked
+    about the packages the consumer imports from. ``imported`` is where
+    Python imported azurefunctions.agents from. All three are None after an
+    install error.
     """
 
     record: dict
     consumer: Result | None
     doctor: Result | None
+    imported: Imported | None
     log: Log
 
     def verdict(self) -> str | None:
-        """The doctor's ``VERDICT:`` line, from its own run or from the diagnosis the failing consumer printed."""
-        shown = self.doctor or self.consumer
-        lines = reversed(shown.output.splitlines()) if shown else ()
+        """The ``VERDICT:`` line of the doctor's diagnosis, as the failing consumer printed it."""
+        lines = reversed(self.consumer.output.splitlines()) if self.consumer else ()
         return next((line for line in lines if line.startswith("VERDICT: ")), None)
+
+    def diagnosis(self) -> dict:
+        """The doctor's JSON report: ``status``, ``causes``, ``reports``, ..."""
+        return json.loads(self.doctor.output)
+
+    def report(self, name: str) -> dict | None:
+        """The doctor's report on package ``name``, if it reports that name."""
+        return next((report for report in self.diagnosis()["reports"] if report["name"] == name), None)
+
+
+def imported_from(s: Scenario, targets: list[tuple[str, str]], package: str) -> Imported:
+    """Ask the cell's Python, after the consumer's imports ``targets``, where it imported ``package`` from."""
+    cmd = [s.venv.python, "-c", IMPORTED_FROM, json.dumps(targets), package]
+    result = s.venv.execute(cmd, extra_env=s.path_env())
+    if result.returncode:
+        raise RuntimeError(f"asking Python where it imported {package} from failed:\n{result}")
+    seen = json.loads(result.output)
+    return Imported(Path(seen["folder"]) if seen["folder"] else None, seen["shipped_by"])
 
 
 def run_cell(cell: Cell, wheels: Wheelhouse) -> CellRun:
-    """Run one scenario in a fresh venv: install, run the consumer, probe, and ask the namespace doctor."""
+    """Run one scenario in a fresh venv: install, run the consumer, probe, and ask Python and the namespace doctor."""
     with scenario(cell.variant) as s:
         dists = distributions(cell.variant)
         modes = (cell.first,) if cell.second is None else (cell.first, cell.second)
@@ -188,7 +234,7 @@ def run_cell(cell: Cell, wheels: Wheelhouse) -> CellRun:
             if installed.returncode:
                 last = installed.output.strip().splitlines()[-1:] or [""]
                 record = {**asdict(cell), "outcome": "install-error", "shared_init": None, "note": last[0]}
-                return CellRun(record, None, None, s.log)
+                return CellRun(record, None, None, None, s.log)
         targets = consumer_imports(s.src)
         consumer = None
         if cell.uninstalled:
@@ -198,9 +244,14 @@ def run_cell(cell: Cell, wheels: Wheelhouse) -> CellRun:
         else:
             consumer = s.consumer()
         record = classify(cell, s.probe(targets))
-        # When an import fails, the consumer prints the doctor's diagnosis itself.
-        doctor = None if consumer is not None and consumer.returncode else s.doctor()
-        return CellRun(record, consumer, doctor, s.log)
+        imported = imported_from(s, targets, AGENTS)
+        # By default the doctor reports every shared name; one distribution shares none, so
+        # there it is asked about the packages the consumer imports from.
+        packages = (
+            [] if len(dists) > 1 else list(dict.fromkeys(module.rpartition(".")[0] for module, _ in targets))
+        )
+        doctor = s.doctor("--json", *packages)
+        return CellRun(record, consumer, doctor, imported, s.log)
 
 
 def load() -> list[dict]:
@@ -308,7 +359,7 @@ def write(records: list[dict]) -> None:
 
 
 def command_kind(result: Result) -> str:
-    """What a scenario's command was, for ``make bench``: ``pip install --editable``, ``consumer``, ``probe``, ``doctor``, ..."""
+    """What a scenario's command was, for ``make bench``: ``pip install --editable``, ``consumer``, ``probe``, ``doctor``, ``python -c``, ..."""
     cmd = result.cmd
     if Path(cmd[0]).name == "uv":
         installer, verb = "uv", cmd[2]
@@ -317,6 +368,8 @@ def command_kind(result: Result) -> str:
     else:
         if "sample_project.doctor" in cmd:
             return "doctor"
+        if cmd[1] == "-c":
+            return "python -c"
         script = Path(cmd[1])
         return "consumer" if script.name == "main.py" else script.stem
     mode = next((option for option in ("--editable", "--target") if option in cmd), "")

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from conftest import attach_log
 from harness import CONSUMER_OUTPUT, ROOT, Result, apply_fix, consumer_imports, copy_tree, exception_line
 from matrix import (
+    AGENTS,
     OUTCOMES,
     VARIANTS,
     Cell,
+    CellRun,
     Timing,
     Wheelhouse,
     bench_report,
@@ -37,21 +40,83 @@ def wheels(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Wheelhou
     return Wheelhouse(tmp_path_factory.getbasetemp().parent / "wheels")
 
 
-@pytest.mark.parametrize("recorded", RECORDS, ids=[cell_of(record).id for record in RECORDS])
-def test_matrix_cell_turns_out_as_recorded(recorded, wheels, request):
-    """Re-run in a fresh venv, the scenario gives the recorded outcome, ``__init__.py`` in effect and note; the consumer prints both results, or the recorded exception; and the namespace doctor says healthy exactly when the outcome is ok."""
-    cell = cell_of(recorded)
-    run = run_cell(cell, wheels)
-    attach_log(request, run.log)
+def _cell_param(record: dict):
+    cell = cell_of(record)
+    return pytest.param(record, id=cell.id, marks=pytest.mark.xdist_group(cell.id))
+
+
+@pytest.fixture(scope="session", params=[_cell_param(record) for record in RECORDS])
+def cell_run(request: pytest.FixtureRequest, wheels: Wheelhouse) -> tuple[dict, CellRun]:
+    """One scenario, run once in a fresh venv for all its tests (an xdist group: one worker): its record in matrix.json, and what it gave."""
+    return request.param, run_cell(cell_of(request.param), wheels)
+
+
+@pytest.fixture
+def cell(cell_run: tuple[dict, CellRun], request: pytest.FixtureRequest) -> tuple[dict, CellRun]:
+    """``cell_run``, with its command log shown if the test fails."""
+    attach_log(request, cell_run[1].log)
+    return cell_run
+
+
+# What the doctor's JSON report gives as ``causes`` for each outcome a cell has.
+CAUSES = {
+    "ok": [],
+    "ok-overwritten": ["overwritten"],
+    "ok-removed": ["removed"],
+    "ImportError": ["hidden-portion"],
+}
+
+
+def owners(portion: dict) -> set[str]:
+    """The distributions the doctor says own a portion (its ``owner``: ``NAME`` or ``NAME (editable)``, comma-separated)."""
+    return {owner.removesuffix(" (editable)") for owner in (portion["owner"] or "").split(", ") if owner}
+
+
+def test_matrix_cell_turns_out_as_recorded(cell):
+    """Re-run in a fresh venv, the scenario gives the recorded outcome, ``__init__.py`` in effect and note."""
+    recorded, run = cell
     assert run.record == recorded
-    failed = recorded["outcome"] == "ImportError"
-    if not cell.uninstalled:  # the consumer needs both distributions
-        shown = exception_line(run.consumer.output) if run.consumer.returncode else run.consumer.output
-        assert (run.consumer.returncode, shown) == ((1, recorded["note"]) if failed else (0, CONSUMER_OUTPUT))
-    healthy = recorded["outcome"] == "ok"
-    assert (run.verdict() or "").startswith("VERDICT: healthy" if healthy else "VERDICT: collision")
-    if run.doctor is not None:
-        assert run.doctor.returncode == (0 if healthy else 1)
+
+
+def test_matrix_cell_consumer_prints_both_results_or_the_recorded_exception(cell):
+    """The consumer prints both results, or the recorded exception followed by the doctor's collision verdict."""
+    recorded, run = cell
+    if cell_of(recorded).uninstalled:
+        pytest.skip("the consumer needs both distributions")
+    if recorded["outcome"] == "ImportError":
+        shown = exception_line(run.consumer.output)
+        assert (run.consumer.returncode, shown) == (1, recorded["note"])
+        assert (run.verdict() or "").startswith("VERDICT: collision")
+    else:
+        assert (run.consumer.returncode, run.consumer.output) == (0, CONSUMER_OUTPUT)
+
+
+def test_matrix_cell_doctor_exits_0_exactly_when_ok_and_names_the_cause(cell):
+    """``python -m sample_project.doctor --json`` exits 0 where the cell's outcome is ok, and otherwise 1 with the outcome's one cause: hidden-portion, overwritten or removed."""
+    _, run = cell
+    outcome = run.record["outcome"]
+    status = 0 if outcome == "ok" else 1
+    assert run.doctor.returncode == status
+    diagnosis = run.diagnosis()
+    assert (diagnosis["status"], diagnosis["causes"]) == (status, CAUSES[outcome])
+
+
+def test_matrix_cell_doctor_names_the_folder_python_imports(cell):
+    """The doctor's winner of azurefunctions.agents is the folder Python imported it from, a portion the distribution that shipped its ``__init__.py`` (the probe's shared_init) owns; with no shipped ``__init__.py`` in effect, no regular package."""
+    _, run = cell
+    shipped_by = run.record["shared_init"]
+    assert run.imported.shipped_by == shipped_by  # Python imported the package the probe saw
+    report = run.report(AGENTS)
+    if shipped_by is None and report is None:
+        return  # by default the doctor reports shared names only, and nothing is shared here
+    assert report is not None, f"the doctor does not report {AGENTS}"
+    winner = Path(report["winner"]) if report["winner"] else None
+    assert winner == run.imported.folder
+    if shipped_by is None:
+        assert report["resolved"] != "regular"
+    else:
+        owned = {Path(portion["folder"]): owners(portion) for portion in report["portions"]}
+        assert shipped_by in owned.get(winner, set())
 
 
 def test_matrix_json_holds_every_scenario_once():
@@ -99,7 +164,7 @@ def test_variant_patch_applies_cleanly_to_the_current_tree(variant):
 
 
 def test_bench_sorts_each_command_by_installer_verb_and_mode():
-    """``make bench`` tells pip from uv, editable from --target from wheel installs, and the consumer, the probe and the doctor apart."""
+    """``make bench`` tells pip from uv, editable from --target from wheel installs, and the consumer, the probe, the doctor and ``python -c`` apart."""
     py, uv = "/v/bin/python", "/t/bin/uv"
     commands = {
         "pip install --editable": [py, "-m", "pip", "install", "--no-index", "--editable", "/src/d"],
@@ -109,7 +174,8 @@ def test_bench_sorts_each_command_by_installer_verb_and_mode():
         "uv install --editable": [uv, "pip", "install", "--python", py, "--editable", "/src/d"],
         "uv uninstall": [uv, "pip", "uninstall", "--python", py, "d"],
         "probe": [py, "/ws/probe.py", "[]"],
-        "doctor": [py, "-m", "sample_project.doctor"],
+        "doctor": [py, "-m", "sample_project.doctor", "--json"],
+        "python -c": [py, "-c", "import sys", "[]"],
         "consumer": [py, "sample_project/main.py"],
     }
     assert {kind: command_kind(Result(cmd, ROOT, 0, "")) for kind, cmd in commands.items()} == {
