@@ -41,11 +41,13 @@ demo: $(STAMP) ## the collision, then the PEP 420 fix, in a scratch copy and fre
 	$(TOOLPY) tests/demo.py
 
 # pytest's temporary folders go in one folder removed on exit, so no
-# /tmp/pytest-of-$$USER is left behind; no bytecode is written into tests/.
+# /tmp/pytest-of-$$USER is left behind; no bytecode is written into tests/, and
+# Hypothesis keeps what it stores (even with no example database) there too.
 test: $(STAMP) ## run the suite: every scenario in fresh venvs, offline
 	@scratch=$$(mktemp -d) && trap 'rm -rf "$$scratch"' EXIT && \
 	echo "pytest -c tests/pytest.ini tests $(PYTEST_ARGS)   (temporary folders: $$scratch, removed afterwards)" && \
-	PYTHONDONTWRITEBYTECODE=1 HYPOTHESIS_PROFILE=$(HYPOTHESIS_PROFILE) $(TOOLPY) -m pytest -c tests/pytest.ini --basetemp "$$scratch/pytest" $(PYTEST_ARGS) tests
+	PYTHONDONTWRITEBYTECODE=1 HYPOTHESIS_PROFILE=$(HYPOTHESIS_PROFILE) HYPOTHESIS_STORAGE_DIRECTORY="$$scratch/hypothesis" \
+	$(TOOLPY) -m pytest -c tests/pytest.ini --basetemp "$$scratch/pytest" $(PYTEST_ARGS) tests
 
 fuzz: $(STAMP) ## the doctor's differential test, deep: 10,000 layouts per interpreter
 	$(MAKE) test HYPOTHESIS_PROFILE=deep \

@@ -108,8 +108,16 @@ def package_files(top: str, dist: Dist) -> list[dict]:
 # --- setuptools, called as pip calls it ---------------------------------------------------------
 
 CANON_TOP = "zzcanontop"
-_CANON_ROOT = Path(tempfile.mkdtemp(prefix="layouts-setuptools-"))
-atexit.register(shutil.rmtree, _CANON_ROOT, True)
+
+
+@cache
+def _canon_root() -> Path:
+    """Where setuptools builds each distribution shape once: made on first use, removed at exit."""
+    root = Path(tempfile.mkdtemp(prefix="layouts-setuptools-"))
+    atexit.register(shutil.rmtree, root, True)
+    return root
+
+
 PYPROJECT = """\
 [build-system]
 requires = ["setuptools"]
@@ -134,7 +142,7 @@ def setuptools_editable(dist: Dist, mode: str) -> tuple[tuple[dict, ...], tuple[
     """
     from setuptools import build_meta
 
-    base = _CANON_ROOT / f"{dist.name}-{'-'.join(dist.levels)}-{mode}"
+    base = _canon_root() / f"{dist.name}-{'-'.join(dist.levels)}-{mode}"
     project = base / f"proj-{dist.name}"
     shutil.rmtree(base, ignore_errors=True)
     for entry in package_files(CANON_TOP, dist):

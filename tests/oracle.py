@@ -68,7 +68,7 @@ def predict(doctor, plan: dict) -> dict:
     # files are not the layout's.
     status = diagnosis.status
     verdict = {0: "healthy", 1: "collision", 3: "unknown"}[status]
-    return {"names": names, "leaves": leaves, "verdict": verdict}
+    return {"names": names, "leaves": leaves, "verdict": verdict, "report": doctor.render(diagnosis)}
 
 
 def observe(plan: dict) -> dict:

@@ -335,7 +335,7 @@ def test_help_documents_every_exit_status(make_scenario):
     _, report = doctor(make_scenario, [], "--help")
 
     assert report.returncode == 0
-    for line in ("0  healthy", "1  collision", "2  usage error", "3  cannot tell"):
+    for line in ("0  healthy", "1  a problem", "2  usage error", "3  cannot tell"):
         assert f"\n  {line}" in report.output
 
 

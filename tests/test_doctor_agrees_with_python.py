@@ -44,7 +44,8 @@ class Oracle:
         if with_pkg_resources not in self.processes:
             folder = self.workdir / ("with pkg_resources" if with_pkg_resources else "without pkg_resources")
             folder.mkdir()
-            cmd = [str(self.python), "-S", "-E", str(ORACLE), str(DOCTOR), str(folder)]
+            # -S: no site-packages of its own; -E: no PYTHON* variables; -B: no bytecode in the checkout.
+            cmd = [str(self.python), "-S", "-E", "-B", str(ORACLE), str(DOCTOR), str(folder)]
             if with_pkg_resources:
                 cmd.append(str(self.pkg_resources))
             process = subprocess.Popen(

@@ -13,15 +13,7 @@ the one Python picks and the ``__path__`` Python ends up with, what that hides,
 and the distribution that owns each folder. It also checks every installed
 file against its distribution's RECORD.
 
-Exit status:
-  0  healthy: every portion of every shared name is searched (notes may follow)
-  1  a problem: a hidden portion, a file overwritten by another distribution or
-     removed by another's uninstall, a stale build/ folder, a stale editable
-     finder
-  2  usage error: not a dotted name, or nothing provides it
-  3  cannot tell: the environment has something the doctor cannot model (an
-     unknown import hook, an __init__ that builds __path__ some other way);
-     the report names it
+Exit statuses: see EXIT_STATUSES below, which --help prints.
 
 Standard library only; Python 3.9+. Works as a single file copied anywhere.
 """
@@ -192,17 +184,19 @@ def _namespace_idiom(node: ast.stmt) -> InitEffect | None:
         return InitEffect("pkgutil")
     if _is_declare_statement(node):
         return InitEffect("pkg_resources")
+    if not isinstance(node, ast.Try) or len(node.handlers) != 1 or node.orelse or node.finalbody:
+        return None
+    handler = node.handlers[0]
+    # `import pkg_resources` / `import pkgutil` beside the call, as google-cloud packages write it.
+    body = [s for s in node.body if not _is_import_of(s, {"pkg_resources"})]
+    fallback = [s for s in handler.body if not _is_import_of(s, {"pkgutil"})]
     if (
-        isinstance(node, ast.Try)
-        and len(node.body) == 1
-        and _is_declare_statement(node.body[0])
-        and len(node.handlers) == 1
-        and getattr(node.handlers[0].type, "id", None) in ("ImportError", "ModuleNotFoundError")
-        and node.handlers[0].name is None
-        and len(node.handlers[0].body) == 1
-        and _is_pkgutil_statement(node.handlers[0].body[0])
-        and not node.orelse
-        and not node.finalbody
+        len(body) == 1
+        and _is_declare_statement(body[0])
+        and getattr(handler.type, "id", None) in ("ImportError", "ModuleNotFoundError")
+        and handler.name is None
+        and len(fallback) == 1
+        and _is_pkgutil_statement(fallback[0])
     ):
         return InitEffect("pkg_resources", fallback=True)
     return None
@@ -260,8 +254,8 @@ def bytecode_effect(data: bytes, origin: str) -> InitEffect:
 
 
 def init_effect(origin: str, loader: str) -> InitEffect:
-    if loader == EXTENSION:
-        return InitEffect("regular", detail="a compiled __init__")
+    if loader == EXTENSION:  # Cython or mypyc can compile an extend_path call too
+        return InitEffect("unknown", detail=f"{origin} is compiled: what it does to __path__ cannot be read")
     data = _read_bytes(Path(origin))
     if data is None:
         raise CannotTell(f"{origin} cannot be read")
@@ -415,6 +409,11 @@ def loader_suffixes() -> list[tuple[str, str]]:
         + [(suffix, SOURCE) for suffix in importlib.machinery.SOURCE_SUFFIXES]
         + [(suffix, BYTECODE) for suffix in importlib.machinery.BYTECODE_SUFFIXES]
     )
+
+
+def _all_suffixes() -> list[tuple[str, str]]:
+    """importlib.machinery.all_suffixes(), in its order (source, bytecode, extension), with each one's loader."""
+    return sorted(loader_suffixes(), key=lambda pair: (SOURCE, BYTECODE, EXTENSION).index(pair[1]))
 
 
 def file_finder_find_spec(folder: str, fullname: str) -> Spec | None:
@@ -598,7 +597,7 @@ class ImportSystem:
             init = candidate / "__init__.py"
             if _is_file(init) or _is_dir(init):
                 return Spec(name, str(init), [str(candidate)], SOURCE, finder)
-            for suffix, loader in loader_suffixes():
+            for suffix, loader in _all_suffixes():  # importlib.machinery.all_suffixes(): source first
                 module = candidate.with_suffix(suffix)
                 if _is_file(module) or _is_dir(module):
                     return Spec(name, str(module), None, loader, finder)
@@ -805,9 +804,10 @@ class ImportSystem:
             found.why = f"a regular package, found by {spec.finder}: its __path__ is that one folder"
         elif effect.kind == "pkgutil":
             found.path = self.extend_path(found.path, name)
+            searched = "the parent package's __path__" if "." in name else "sys.path"
             found.why = (
                 f"a pkgutil-style package, found by {spec.finder}: extend_path adds {name}'s portion"
-                f" of every entry of {'the parent package' + chr(39) + 's __path__' if '.' in name else 'sys.path'}"
+                f" of every entry of {searched}"
             )
         elif self.pkg_resources_importable():
             self.declare_namespace(name)
@@ -990,19 +990,19 @@ class Report:
         return self.resolved == "broken"
 
 
-def portion_kind(folder: Path) -> str | None:
-    """What a folder offers for its name, read as FileFinder would: a package with an __init__, a module file, a namespace portion."""
-    for suffix, loader in loader_suffixes():
-        init = folder / ("__init__" + suffix)
-        if _is_file(init):
-            try:
-                return init_effect(str(init), loader).kind
-            except CannotTell:
-                return "unknown"
-    for suffix, _ in loader_suffixes():
-        if _is_file(folder.with_name(folder.name + suffix)):
-            return "module"
-    return "namespace" if _is_dir(folder) else None
+def portion_kind(folder: Path) -> tuple[str, str] | None:
+    """(kind, the folder or module file) that ``folder``'s parent offers for its name, by FileFinder's rules."""
+    spec = file_finder_find_spec(str(folder.parent), folder.name)
+    if spec is None:
+        return None
+    if spec.loader is None:
+        return "namespace", str(folder)
+    if spec.locations is None:
+        return "module", spec.origin or str(folder)
+    try:
+        return init_effect(spec.origin or "", spec.loader).kind, str(folder)
+    except CannotTell:
+        return "unknown", str(folder)
 
 
 class Environment:
@@ -1037,16 +1037,9 @@ class Environment:
         seen: dict[str, Portion] = {}
 
         def add(folder: Path, via: str) -> None:
-            kind = portion_kind(folder)
-            if kind and _key(folder) not in seen:
-                shown = folder
-                if kind == "module":
-                    shown = next(
-                        folder.with_name(folder.name + s)
-                        for s, _ in loader_suffixes()
-                        if _is_file(folder.with_name(folder.name + s))
-                    )
-                seen[_key(folder)] = Portion(str(shown), kind, via)
+            found = portion_kind(folder)
+            if found and _key(folder) not in seen:
+                seen[_key(folder)] = Portion(found[1], found[0], via)
 
         for entry in self.path:
             if entry in self.placeholders or not isinstance(entry, str):
@@ -1176,7 +1169,10 @@ class Environment:
                 try:
                     data = file.path.read_bytes()
                 except FileNotFoundError:
-                    changed.append({"distribution": dist.name, "file": str(file.path), "state": "missing"})
+                    # A file gone from a folder that is still there (another distribution's
+                    # uninstall takes the files both installed); a whole folder gone is a note.
+                    state = "missing" if _is_dir(file.path.parent) else "deleted"
+                    changed.append({"distribution": dist.name, "file": str(file.path), "state": state})
                     continue
                 except OSError:
                     continue
@@ -1208,7 +1204,7 @@ class Environment:
                 if relative.name != "__init__.py" or ".." in relative.parts:
                     continue
                 in_build = _is_file(dist.source / "build" / "lib" / relative)
-                in_source = _is_file(dist.source / relative) or _is_file(dist.source / "src" / relative)
+                in_source = _source_has(dist.source, relative)
                 if in_build and not in_source:
                     stale.append(
                         {"distribution": dist.name, "file": str(file.path), "source": str(dist.source)}
@@ -1248,6 +1244,20 @@ class Environment:
         return stale
 
 
+def _source_has(source: Path, relative: Path) -> bool:
+    """Whether the project folder, outside its build/, has a file at a path ending in ``relative`` (any package-dir)."""
+    if _is_file(source / relative) or _is_file(source / "src" / relative):
+        return True
+    try:
+        return any(
+            found.relative_to(source).parts[0] != "build" and found.is_file()
+            for found in source.rglob(str(relative))
+        )
+    except OSError as error:
+        _unreadable(source, error)
+        return True  # cannot tell: say nothing rather than something wrong
+
+
 def _package_like(child: Path) -> bool:
     name = child.name
     return name.isidentifier() and not name.startswith("__") and _is_dir(child)
@@ -1279,7 +1289,13 @@ class Diagnosis:
 
     @property
     def overwritten(self) -> list[dict]:
-        return [c for c in self.changed if c["state"] == "replaced" and c.get("by")]
+        """Replaced by another distribution's copy; not the files a stale build/ put back (that is their cause)."""
+        stale = {_key(entry["file"]) for entry in self.stale_builds}
+        return [
+            c
+            for c in self.changed
+            if c["state"] == "replaced" and c.get("by") and _key(c["file"]) not in stale
+        ]
 
     @property
     def modified(self) -> list[dict]:
@@ -1288,6 +1304,10 @@ class Diagnosis:
     @property
     def removed(self) -> list[dict]:
         return [c for c in self.changed if c["state"] == "missing"]
+
+    @property
+    def deleted(self) -> list[dict]:
+        return [c for c in self.changed if c["state"] == "deleted"]
 
     @property
     def undecided(self) -> list[Report]:
@@ -1308,6 +1328,38 @@ class Diagnosis:
             return 3
         return 0
 
+    @property
+    def verdict(self) -> str:
+        """The verdict's first word: collision (distributions break each other), broken, stale, cannot tell, healthy."""
+        if self.hidden or self.overwritten or self.removed:
+            return "collision"
+        if self.broken:
+            return "broken"
+        if self.stale_builds or self.stale_finders:
+            return "stale"
+        return {0: "healthy", 3: "cannot tell"}[self.status]
+
+    def findings(self) -> list[str]:
+        """What makes the status 1, one phrase a cause."""
+        named = [
+            (self.hidden, f"a package hides other portions of {', '.join(r.name for r in self.hidden)}"),
+            (
+                self.broken,
+                f"the __init__ of {', '.join(r.name for r in self.broken)} fails, so nothing below it imports",
+            ),
+            (
+                self.overwritten,
+                f"{len(self.overwritten)} installed file(s) silently replaced by another distribution's copy",
+            ),
+            (self.removed, f"{len(self.removed)} installed file(s) removed"),
+            (
+                self.stale_builds,
+                f"{len(self.stale_builds)} installed file(s) put back from a stale build/ folder",
+            ),
+            (self.stale_finders, f"{len(self.stale_finders)} stale editable finder(s)"),
+        ]
+        return [phrase for found, phrase in named if found]
+
     def causes(self) -> list[str]:
         named = [
             (self.hidden, "hidden-portion"),
@@ -1318,6 +1370,7 @@ class Diagnosis:
             (self.stale_finders, "stale-finder"),
             (self.undecided or self.system, "cannot-tell"),
             (self.modified, "modified"),
+            (self.deleted, "deleted"),
         ]
         return [cause for found, cause in named if found]
 
@@ -1340,7 +1393,7 @@ KINDS = {
     "pkg_resources": "pkg_resources-style package",
     "namespace": "namespace portion (PEP 420)",
     "module": "module",
-    "unknown": "package whose __init__ the doctor cannot read",
+    "unknown": "package whose __init__ the doctor cannot model",
     "broken": "package whose __init__ fails to import",
 }
 
@@ -1398,6 +1451,11 @@ def render(diagnosis: Diagnosis) -> str:
             out.append(
                 f"{entry['finder']}: setuptools' editable finder of {entry['distribution'] or '?'} is stale: {problem}"
             )
+    for entry in d.deleted:
+        out.append(
+            f"note: {entry['file']}: installed by {entry['distribution']}, deleted since with its folder"
+            " (trimmed after install?): not a namespace problem"
+        )
     for entry in d.modified:
         out.append(
             f"note: {entry['file']}: installed by {entry['distribution']}, changed since, and no installed"
@@ -1430,20 +1488,7 @@ def _verdict(d: Diagnosis) -> list[str]:
             f"VERDICT: cannot tell: {names}: the doctor cannot model what Python does here (see above);"
             " it found no problem elsewhere."
         ]
-    found, out = [], []
-    if d.hidden:
-        found.append(f"a package hides other portions of {', '.join(r.name for r in d.hidden)}")
-    if d.overwritten:
-        found.append(
-            f"{len(d.overwritten)} installed file(s) silently replaced by another distribution's copy"
-        )
-    if d.removed:
-        found.append(f"{len(d.removed)} installed file(s) removed")
-    if d.stale_builds:
-        found.append(f"{len(d.stale_builds)} installed file(s) from a stale build/ folder")
-    if d.stale_finders:
-        found.append(f"{len(d.stale_finders)} stale editable finder(s)")
-    out.append("VERDICT: collision: " + "; ".join(found) + ".")
+    out = [f"VERDICT: {d.verdict}: " + "; ".join(d.findings()) + "."]
     fix = fixes(d.reports)
     if fix:
         out.append(
@@ -1469,8 +1514,8 @@ def _verdict(d: Diagnosis) -> list[str]:
         out.append(
             f"FIX: reinstall {dist} to restore its files; sharing no __init__.py (PEP 420) avoids this."
         )
-    for entry in d.stale_builds:
-        out.append(f"FIX: delete {Path(entry['source'], 'build')}, then reinstall {entry['distribution']}.")
+    for source, dist in dict.fromkeys((entry["source"], entry["distribution"]) for entry in d.stale_builds):
+        out.append(f"FIX: delete {Path(source, 'build')}, then reinstall {dist}.")
     for entry in d.stale_finders:
         where = entry["project"] or "its project folder"
         out.append(f"FIX: reinstall {entry['distribution'] or entry['finder']}: pip install -e {where}")
@@ -1536,13 +1581,15 @@ def diagnose(names: list[str] | None = None, as_json: bool = False) -> tuple[str
         return render(d), d.status
     payload = {
         "status": d.status,
-        "collision": d.status == 1,
+        "verdict": d.verdict,
+        "collision": d.verdict == "collision",
         "causes": d.causes(),
         "reports": [asdict(report) for report in d.reports],
         "changed": d.changed,
         "overwritten": d.overwritten,
         "removed": d.removed,
         "modified": d.modified,
+        "deleted": d.deleted,
         "stale_builds": d.stale_builds,
         "stale_finders": d.stale_finders,
         "shared_files": d.shared_files,
@@ -1555,15 +1602,17 @@ def diagnose(names: list[str] | None = None, as_json: bool = False) -> tuple[str
 
 EXIT_STATUSES = """exit status:
   0  healthy: every portion of every shared name is searched (notes may follow)
-  1  collision: a hidden portion, a file overwritten by another distribution's copy or
-     removed by another's uninstall, a stale build/ folder or editable finder
+  1  a problem, named by the verdict's first word: collision (a hidden portion, a file
+     overwritten by another distribution's copy or removed by another's uninstall),
+     broken (an __init__ that fails), stale (a build/ folder, an editable finder)
   2  usage error: not a dotted name, or nothing provides it
   3  cannot tell: something the doctor does not model decides (named in the report)"""
 
 
 def main(argv: list[str] | None = None) -> int:
+    as_module = (globals().get("__spec__") and __spec__.name) == "sample_project.doctor"
     parser = argparse.ArgumentParser(
-        prog="python -m sample_project.doctor",
+        prog="python -m sample_project.doctor" if as_module else f"python {os.path.basename(sys.argv[0])}",
         description="Find the package that shadows another's namespace portion, and its distribution.",
         epilog=EXIT_STATUSES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
