@@ -366,3 +366,45 @@ def test_a_zip_archive_is_cannot_tell_only_for_the_names_it_holds(make_scenario,
         f"{archive} is a zip archive on the import path; the doctor does not model zipimport" in report.output
     )
     assert "json: ok" in report.output
+
+
+GOOGLE_STYLE = (
+    "try:\n    import pkg_resources\n    pkg_resources.declare_namespace(__name__)\n"
+    "except ImportError:\n    import pkgutil\n    __path__ = pkgutil.extend_path(__path__, __name__)\n"
+)
+
+
+def test_the_google_cloud_fallback_form_is_understood(make_scenario, tmp_path):
+    """``import pkg_resources`` inside the ``try`` and ``import pkgutil`` in the fallback (google-cloud's form): with no pkg_resources, extend_path runs, Python imports both, and the doctor says healthy."""
+    first = install_tree(tmp_path / "first", "shape-g1", {"gns/__init__.py": GOOGLE_STYLE, "gns/one.py": ""})
+    second = install_tree(
+        tmp_path / "second", "shape-g2", {"gns/__init__.py": GOOGLE_STYLE, "gns/two.py": ""}
+    )
+    s, report = doctor(make_scenario, [first, second])
+    python = s.venv.execute([s.venv.python, "-c", "import gns.one, gns.two"], extra_env=s.path_env())
+
+    assert (python.returncode, report.returncode) == (0, 0)
+    assert "its pkgutil fallback runs extend_path" in report.output
+
+
+def test_an_editable_finder_of_an_unknown_setuptools_version_is_cannot_tell(make_scenario):
+    """A setuptools editable finder whose code is not the template the doctor mirrors: for the names it may serve, cannot tell (exit 3)."""
+    s = make_scenario()
+    finder = "__editable___old_1_0_finder"
+    package = s.workspace / "old project" / "oldpkg"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (s.venv.site_packages / f"{finder}.py").write_text(
+        f"import sys\nMAPPING = {{'oldpkg': {str(package)!r}}}\nNAMESPACES = {{}}\n\n"
+        "class _EditableFinder:\n    @classmethod\n    def find_spec(cls, fullname, path=None, target=None):\n"
+        "        for pkg, pkg_path in reversed(list(MAPPING.items())):\n            pass\n        return None\n\n"
+        "def install():\n    sys.meta_path.append(_EditableFinder)\n"
+    )
+    (s.venv.site_packages / "__editable__.old-1.0.pth").write_text(f"import {finder}; {finder}.install()\n")
+    report = s.doctor("oldpkg")
+
+    assert report.returncode == 3
+    assert "oldpkg: CANNOT TELL" in report.output
+    assert (
+        f"{finder}.py is a setuptools editable finder of a version the doctor does not model" in report.output
+    )

@@ -8,6 +8,7 @@ changes, and the one trap on the way.
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 
@@ -83,6 +84,46 @@ def test_an_editable_install_from_before_the_fix_is_named_stale(make_scenario):
         )
         assert f"FIX: reinstall {dist}: pip install -e {s.project(dist)}\n" in report.output
 
+    as_json = json.loads(s.doctor("--json").output)
+    assert (as_json["verdict"], as_json["causes"][-1]) == ("stale", "stale-finder")
+    assert {entry["distribution"] for entry in as_json["stale_finders"]} == set(DISTRIBUTIONS)
+
     assert s.install_both("editable", "editable") == [0, 0]
     assert s.consumer().output == CONSUMER_OUTPUT
     assert s.doctor().returncode == 0
+
+
+def test_a_stale_build_in_both_projects_is_named_as_the_cause(make_scenario):
+    """Both projects built before the fix, both reinstalled after it: the doctor blames each stale build/ once, not the distributions for shipping the same file."""
+    s = make_scenario()
+    assert s.install_both("regular", "regular") == [0, 0]
+    apply_fix("pep420", s.src)
+    assert s.install_both("regular", "regular") == [0, 0]
+
+    report = s.doctor()
+    assert report.returncode == 1
+    assert "VERDICT: stale: 4 installed file(s) put back from a stale build/ folder." in report.output
+    for dist in DISTRIBUTIONS:
+        assert report.output.count(f"FIX: delete {s.project(dist) / 'build'}, then reinstall {dist}.\n") == 1
+    assert "stop shipping the same file" not in report.output
+    as_json = json.loads(s.doctor("--json").output)
+    assert (as_json["verdict"], as_json["causes"], as_json["overwritten"]) == ("stale", ["stale-build"], [])
+    assert len(as_json["stale_builds"]) == 4
+
+
+def test_a_fresh_install_from_a_package_dir_layout_is_not_a_stale_build(make_scenario):
+    """A project whose packages live in lib/ (package-dir), installed once: its build/lib is no trap."""
+    s = make_scenario()
+    project = s.workspace / "lib layout"
+    (project / "lib" / "libpkg").mkdir(parents=True)
+    (project / "lib" / "libpkg" / "__init__.py").write_text("")
+    (project / "pyproject.toml").write_text(
+        '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n'
+        '[project]\nname = "lib-layout"\nversion = "1.0"\n[tool.setuptools]\npackage-dir = {"" = "lib"}\n'
+    )
+    assert s.venv.execute([*s.installer_command("pip"), project]).returncode == 0
+    assert (project / "build" / "lib" / "libpkg" / "__init__.py").is_file()
+
+    report = s.doctor("libpkg")
+    assert report.returncode == 0
+    assert "stale" not in report.output

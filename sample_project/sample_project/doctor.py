@@ -989,6 +989,11 @@ class Report:
         """Found, but its __init__ raises: nothing below it imports."""
         return self.resolved == "broken"
 
+    @property
+    def unreachable(self) -> bool:
+        """Folders provide it, yet Python finds nothing (a stale editable finder, a parent that does not import)."""
+        return self.resolved == "missing" and bool(self.portions)
+
 
 def portion_kind(folder: Path) -> tuple[str, str] | None:
     """(kind, the folder or module file) that ``folder``'s parent offers for its name, by FileFinder's rules."""
@@ -1077,9 +1082,9 @@ class Environment:
         reachable = {_key(p) for p in searched}
         if resolution.winner:
             reachable.add(_key(resolution.winner))
-        hidden = (
-            [] if resolution.kind == "unknown" else [p for p in portions if _key(p.folder) not in reachable]
-        )
+        # Hidden: what Python skips because something else won. When nothing is imported,
+        # nothing hides anything: the name is unreachable (Report.unreachable).
+        hidden = [p for p in portions if _key(p.folder) not in reachable] if resolution.imported else []
         return Report(
             name,
             portions,
@@ -1288,6 +1293,10 @@ class Diagnosis:
         return [r for r in self.reports if r.broken]
 
     @property
+    def unreachable(self) -> list[Report]:
+        return [r for r in self.reports if r.unreachable]
+
+    @property
     def overwritten(self) -> list[dict]:
         """Replaced by another distribution's copy; not the files a stale build/ put back (that is their cause)."""
         stale = {_key(entry["file"]) for entry in self.stale_builds}
@@ -1318,6 +1327,7 @@ class Diagnosis:
         if (
             self.hidden
             or self.broken
+            or self.unreachable
             or self.overwritten
             or self.removed
             or self.stale_builds
@@ -1337,6 +1347,8 @@ class Diagnosis:
             return "broken"
         if self.stale_builds or self.stale_finders:
             return "stale"
+        if self.unreachable:
+            return "missing"
         return {0: "healthy", 3: "cannot tell"}[self.status]
 
     def findings(self) -> list[str]:
@@ -1346,6 +1358,10 @@ class Diagnosis:
             (
                 self.broken,
                 f"the __init__ of {', '.join(r.name for r in self.broken)} fails, so nothing below it imports",
+            ),
+            (
+                self.unreachable,
+                f"nothing imports {', '.join(r.name for r in self.unreachable)}, though folders provide it",
             ),
             (
                 self.overwritten,
@@ -1364,6 +1380,7 @@ class Diagnosis:
         named = [
             (self.hidden, "hidden-portion"),
             (self.broken, "broken-init"),
+            (self.unreachable, "unreachable"),
             (self.overwritten, "overwritten"),
             (self.removed, "removed"),
             (self.stale_builds, "stale-build"),
@@ -1399,15 +1416,9 @@ KINDS = {
 
 
 def _render_report(report: Report) -> list[str]:
-    state = (
-        "CANNOT TELL"
-        if report.undecided
-        else "COLLISION"
-        if report.collision
-        else "BROKEN"
-        if report.broken
-        else "ok"
-    )
+    states = [(report.undecided, "CANNOT TELL"), (report.collision, "COLLISION"), (report.broken, "BROKEN")]
+    states.append((report.unreachable, "NOT FOUND"))
+    state = next((word for found, word in states if found), "ok")
     out = [f"{report.name}: {state}"]
     for number, portion in enumerate(report.portions, 1):
         mark = "hidden" if portion in report.hidden else "searched"
@@ -1417,6 +1428,8 @@ def _render_report(report: Report) -> list[str]:
         out.append(f"     {KINDS[portion.kind]}, via {portion.via}; owner: {portion.owner or 'none found'}")
     if report.undecided:
         out.append(f"  The doctor cannot tell what Python imports: {report.reason}.")
+    elif report.unreachable:
+        out.append(f"  Python finds no {report.name}: {report.reason}.")
     elif report.broken:
         out.append(f"  Python finds {report.winner}, but its __init__ fails: {report.reason}.")
     elif report.resolved in ("regular", "pkgutil", "pkg_resources", "module", "preloaded"):
