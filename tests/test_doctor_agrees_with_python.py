@@ -199,9 +199,12 @@ def test_the_doctor_predicts_what_python_imports(oracle, layout):
 @pytest.mark.parametrize("layout", REGRESSIONS[:2], ids=["editable-pkgutil-sub", "finder-children"])
 def test_what_used_to_be_a_false_collision_imports_and_is_healthy(oracle, layout):
     """The first two wrong verdicts of issue 8: Python imports every leaf, and the doctor says healthy."""
-    _, answer = oracle.ask(layout)
+    laid, answer = oracle.ask(layout)
     assert set(answer["python"]["leaves"].values()) == {True}
-    assert answer["doctor"]["verdict"] == "healthy"
+    report = answer["doctor"]["report"]
+    assert report.startswith(f"{laid['top']}: ok\n")
+    assert f"\n{laid['top']}.sub: ok\n" in report
+    assert report.splitlines()[-1] == "VERDICT: healthy: every portion is searched."
 
 
 @pytest.mark.parametrize("layout", REGRESSIONS[2:4], ids=["mentions-extend_path", "sourceless-init"])
@@ -213,7 +216,24 @@ def test_what_used_to_be_a_false_healthy_hides_a_leaf_and_is_a_collision(oracle,
         answer["python"]["leaves"][f"{top}.sub.leaf_db"]
         == f"ModuleNotFoundError: No module named '{top}.sub.leaf_db'"
     )
-    assert answer["doctor"]["verdict"] == "collision"
+    report = answer["doctor"]["report"]
+    assert report.startswith(f"{top}: COLLISION\n")
+    assert f"VERDICT: collision: a package hides other portions of {top}, {top}.sub.\n" in report
+    winner = answer["doctor"]["names"][top]["winner"]
+    assert f"  in no installed distribution: delete {winner}/__init__" in report
+
+
+def test_declare_namespace_without_pkg_resources_is_broken_with_its_fix(oracle):
+    """Without pkg_resources (setuptools 81+), a declare_namespace ``__init__`` with no fallback fails: the doctor says BROKEN and to make the level PEP 420."""
+    laid, answer = oracle.ask(REGRESSIONS[4])
+    sub = f"{laid['top']}.sub"
+    assert set(answer["python"]["leaves"].values()) == {
+        "ModuleNotFoundError: No module named 'pkg_resources'"
+    }
+    report = answer["doctor"]["report"]
+    assert f"\n{sub}: BROKEN\n" in report
+    assert f"VERDICT: broken: the __init__ of {sub} fails, so nothing below it imports." in report
+    assert "__init__.py needs pkg_resources, which setuptools 81 and later no longer ship" in report
 
 
 def test_every_placement_and_kind_is_generated():
