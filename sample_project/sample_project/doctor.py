@@ -1443,37 +1443,38 @@ def _render_report(report: Report) -> list[str]:
     return out
 
 
+# One line for each installed file of a cause, formatted with the file's entry.
+FILE_LINES = {
+    "removed": "{file}: installed by {distribution}, now missing"
+    " (removed by uninstalling another distribution that shipped it too?)",
+    "stale-build": "{file}: installed by {distribution} from {source}, which no longer has it:"
+    " setuptools put it back from the stale {build}",
+    "deleted": "note: {file}: installed by {distribution}, deleted since with its folder"
+    " (trimmed after install?): not a namespace problem",
+    "modified": "note: {file}: installed by {distribution}, changed since, and no installed"
+    " distribution ships this content: a local modification, not a collision",
+}
+
+
 def render(diagnosis: Diagnosis) -> str:
     d = diagnosis
     out = [line for report in d.reports for line in _render_report(report)]
     for entry in d.overwritten:
         by = " and ".join(entry["by"])
         out.append(f"{entry['file']}: installed by {entry['distribution']}, silently replaced by {by}'s copy")
-    for entry in d.removed:
-        out.append(
-            f"{entry['file']}: installed by {entry['distribution']}, now missing"
-            " (removed by uninstalling another distribution that shipped it too?)"
-        )
-    for entry in d.stale_builds:
-        out.append(
-            f"{entry['file']}: installed by {entry['distribution']} from {entry['source']}, which no longer has it:"
-            f" setuptools put it back from the stale {Path(entry['source'], 'build')}"
-        )
+    for entries, line in (
+        (d.removed, FILE_LINES["removed"]),
+        (d.stale_builds, FILE_LINES["stale-build"]),
+        (d.deleted, FILE_LINES["deleted"]),
+        (d.modified, FILE_LINES["modified"]),
+    ):
+        out += [line.format(**entry, build=Path(entry.get("source", ""), "build")) for entry in entries]
     for entry in d.stale_finders:
-        for problem in entry["problems"]:
-            out.append(
-                f"{entry['finder']}: setuptools' editable finder of {entry['distribution'] or '?'} is stale: {problem}"
-            )
-    for entry in d.deleted:
-        out.append(
-            f"note: {entry['file']}: installed by {entry['distribution']}, deleted since with its folder"
-            " (trimmed after install?): not a namespace problem"
-        )
-    for entry in d.modified:
-        out.append(
-            f"note: {entry['file']}: installed by {entry['distribution']}, changed since, and no installed"
-            " distribution ships this content: a local modification, not a collision"
-        )
+        who = entry["distribution"] or "?"
+        out += [
+            f"{entry['finder']}: setuptools' editable finder of {who} is stale: {p}"
+            for p in entry["problems"]
+        ]
     for entry in d.shared_files:
         out.append(
             f"note: {entry['file']} is claimed by {' and '.join(entry['distributions'])}:"
