@@ -15,6 +15,9 @@ JSON line a plan: ``doctor`` is what the namespace doctor predicts, ``python``
 is what importing does. Each layout has a top-level name of its own; the import
 state it adds (sys.path, sys.meta_path, sys.path_hooks, sys.modules,
 sys.path_importer_cache) is undone before the next one.
+
+With ORACLE_DEBUG set (the test passes it through), each layout's doctor report
+goes to standard error, to read along with a failing example.
 """
 
 from __future__ import annotations
