@@ -408,3 +408,16 @@ def test_an_editable_finder_of_an_unknown_setuptools_version_is_cannot_tell(make
     assert (
         f"{finder}.py is a setuptools editable finder of a version the doctor does not model" in report.output
     )
+
+
+def test_a_missing_script_or_folder_is_a_note_not_a_removal(make_scenario, tmp_path):
+    """A RECORD file outside the packages (``../bin/tool``) or a whole package folder gone: a note, exit 0, not "reinstall"."""
+    folder = install_tree(tmp_path / "site", "shape-tools", {"tools/__init__.py": "", "tools/cli.py": ""})
+    record = next(folder.glob("*.dist-info")) / "RECORD"
+    record.write_text(record.read_text() + "../bin/tool,sha256=abc,3\n")
+    shutil.rmtree(folder / "tools")
+    _, report = doctor(make_scenario, [folder])
+
+    assert report.returncode == 0
+    assert "deleted since, with its folder or outside the packages" in report.output
+    assert "FIX: reinstall" not in report.output

@@ -1175,8 +1175,10 @@ class Environment:
                     data = file.path.read_bytes()
                 except FileNotFoundError:
                     # A file gone from a folder that is still there (another distribution's
-                    # uninstall takes the files both installed); a whole folder gone is a note.
-                    state = "missing" if _is_dir(file.path.parent) else "deleted"
+                    # uninstall takes the files both installed). A whole folder gone, or a
+                    # file outside the import folder (a script in bin/), is a note.
+                    inside = ".." not in Path(file.relative).parts
+                    state = "missing" if inside and _is_dir(file.path.parent) else "deleted"
                     changed.append({"distribution": dist.name, "file": str(file.path), "state": state})
                     continue
                 except OSError:
@@ -1449,8 +1451,8 @@ FILE_LINES = {
     " (removed by uninstalling another distribution that shipped it too?)",
     "stale-build": "{file}: installed by {distribution} from {source}, which no longer has it:"
     " setuptools put it back from the stale {build}",
-    "deleted": "note: {file}: installed by {distribution}, deleted since with its folder"
-    " (trimmed after install?): not a namespace problem",
+    "deleted": "note: {file}: installed by {distribution}, deleted since, with its folder or outside"
+    " the packages (a trimmed image, a script): not a namespace problem",
     "modified": "note: {file}: installed by {distribution}, changed since, and no installed"
     " distribution ships this content: a local modification, not a collision",
 }
