@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import importlib.machinery
 import json
 import os
 import shutil
@@ -201,10 +202,12 @@ def test_an_unreadable_folder_is_noted_not_fatal(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(Path, "stat", lambda self, **kw: refuse(self) or real_stat(self, **kw))
     monkeypatch.setattr(Path, "iterdir", lambda self: refuse(self) or real_iterdir(self))
     monkeypatch.setattr(sys, "path", [str(first), str(locked), str(second)])
-    # pytest's own import hook is not part of the environment under test.
-    monkeypatch.setattr(
-        sys, "meta_path", [m for m in sys.meta_path if type(m).__module__ != "_pytest.assertion.rewrite"]
-    )
+    # pytest's own import hooks are not part of the environment under test.
+    machinery = importlib.machinery
+    standard = (machinery.BuiltinImporter, machinery.FrozenImporter, machinery.PathFinder)
+    monkeypatch.setattr(sys, "meta_path", [finder for finder in sys.meta_path if finder in standard])
+    hooks = [h for h in sys.path_hooks if "zipimport" in repr(h) or "FileFinder" in repr(h)]
+    monkeypatch.setattr(sys, "path_hooks", hooks)
 
     status = doctor_module.main(["ns.sub"])
 
@@ -421,3 +424,18 @@ def test_a_missing_script_or_folder_is_a_note_not_a_removal(make_scenario, tmp_p
     assert report.returncode == 0
     assert "deleted since, with its folder or outside the packages" in report.output
     assert "FIX: reinstall" not in report.output
+
+
+def test_an_unknown_hook_means_no_confident_healthy(make_scenario, tmp_path):
+    """With an import hook it does not model (hatchling's dev-mode-exact installs one), the doctor never says healthy: what the hook serves is in no report, so exit 3."""
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(
+        "import sys\n\nclass Redirect:\n    @classmethod\n    def find_spec(cls, name, path=None, target=None):\n"
+        "        return None\n\nsys.meta_path.append(Redirect)\n"
+    )
+    _, report = doctor(make_scenario, [hook])
+
+    assert report.returncode == 3
+    assert "import hooks it does not model (<class 'sitecustomize.Redirect'>)" in report.output
+    assert report.output.splitlines()[-1].startswith("VERDICT: cannot tell: every name:")

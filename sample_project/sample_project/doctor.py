@@ -852,6 +852,30 @@ def _in_zip_archive(entry: str) -> bool:
     return False
 
 
+def _is_modelled_hook(hook) -> bool:
+    """A meta path finder or path hook whose rules the doctor mirrors."""
+    machinery = importlib.machinery
+    if hook in (
+        machinery.BuiltinImporter,
+        machinery.FrozenImporter,
+        machinery.PathFinder,
+    ) or _editable_module(hook):
+        return True
+    if getattr(hook, "__name__", "") == "zipimporter" or getattr(hook, "__qualname__", "").startswith(
+        "FileFinder"
+    ):
+        return True
+    return type(hook).__module__ == "_distutils_hack" and type(hook).__name__ == "DistutilsMetaFinder"
+
+
+def _unmodelled_hooks() -> str | None:
+    """Import hooks the doctor does not model: what they serve (an editables redirector's packages, say) is in no report."""
+    unknown = [repr(hook) for hook in chain(sys.meta_path, sys.path_hooks) if not _is_modelled_hook(hook)]
+    if not unknown:
+        return None
+    return f"import hooks it does not model ({', '.join(unknown)}): names only they serve are in no report"
+
+
 def _zip_may_provide(entry: str, name: str) -> bool:
     """Whether the archive (or the folder inside one) ``entry`` holds anything named like ``name``'s last part."""
     archive, inner = entry, ""
@@ -1018,7 +1042,7 @@ class Environment:
         self.path = list(sys.path if path is None else path)
         try:
             self.imports: ImportSystem | None = ImportSystem(self.path)
-            self.broken_system: str | None = None
+            self.broken_system: str | None = _unmodelled_hooks()
         except CannotTell as error:
             self.imports, self.broken_system = None, str(error)
         self.finders = list(self.imports.editables.values()) if self.imports else []
