@@ -316,14 +316,20 @@ def test_an_init_that_builds_its_path_otherwise_is_cannot_tell(make_scenario, tm
     assert report.output.splitlines()[-1].startswith("VERDICT: cannot tell: ns:")
 
 
-def test_an_unknown_import_hook_is_cannot_tell(make_scenario, tmp_path):
-    """A meta path finder the doctor does not know (installed at start-up by sitecustomize): exit 3, naming it."""
+def hook_folder(tmp_path: Path, install: str) -> Path:
+    """A PYTHONPATH folder whose sitecustomize runs ``install`` at start-up, with ``Redirect`` a finder the doctor does not know."""
     hook = tmp_path / "hook"
     hook.mkdir()
     (hook / "sitecustomize.py").write_text(
-        "import sys\n\nclass Redirect:\n    def find_spec(self, name, path=None, target=None):\n        return None\n\n"
-        "sys.meta_path.insert(0, Redirect())\n"
+        "import sys\n\nclass Redirect:\n    @classmethod\n    def find_spec(cls, name, path=None, target=None):\n"
+        f"        return None\n\n{install}\n"
     )
+    return hook
+
+
+def test_an_unknown_import_hook_is_cannot_tell(make_scenario, tmp_path):
+    """A meta path finder the doctor does not know (installed at start-up by sitecustomize): exit 3, naming it."""
+    hook = hook_folder(tmp_path, "sys.meta_path.insert(0, Redirect())")
     first = pep420_portion(tmp_path / "first", "shape-a", "a")
     second = pep420_portion(tmp_path / "second", "shape-b", "b")
     _, report = doctor(make_scenario, [hook, first, second])
@@ -428,12 +434,7 @@ def test_a_missing_script_or_folder_is_a_note_not_a_removal(make_scenario, tmp_p
 
 def test_an_unknown_hook_means_no_confident_healthy(make_scenario, tmp_path):
     """With an import hook it does not model (hatchling's dev-mode-exact installs one), the doctor never says healthy: what the hook serves is in no report, so exit 3."""
-    hook = tmp_path / "hook"
-    hook.mkdir()
-    (hook / "sitecustomize.py").write_text(
-        "import sys\n\nclass Redirect:\n    @classmethod\n    def find_spec(cls, name, path=None, target=None):\n"
-        "        return None\n\nsys.meta_path.append(Redirect)\n"
-    )
+    hook = hook_folder(tmp_path, "sys.meta_path.append(Redirect)")
     _, report = doctor(make_scenario, [hook])
 
     assert report.returncode == 3
