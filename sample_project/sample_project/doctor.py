@@ -501,7 +501,7 @@ class ImportSystem:
         module = _editable_module(finder)
         if module:
             return self.editable_find_spec(self.editables[module], name)
-        if type(finder).__module__ == "_distutils_hack" and type(finder).__name__ == "DistutilsMetaFinder":
+        if _is_distutils_hack(finder):
             # Answers only for top-level 'distutils' and 'pip', and for CPython's own tests.
             if (path is None and name in ("distutils", "pip")) or name.startswith("test."):
                 raise CannotTell(f"setuptools' DistutilsMetaFinder decides where {name} comes from")
@@ -554,9 +554,9 @@ class ImportSystem:
         return EntryFinder("unknown", key, what=f"{finder!r} (in sys.path_importer_cache)")
 
     def _hook_claims(self, hook, entry: str) -> EntryFinder | None:
-        if getattr(hook, "__name__", "") == "zipimporter" or type(hook).__name__ == "zipimporter":
+        if _is_zipimporter_hook(hook):
             return EntryFinder("zip", entry) if _in_zip_archive(entry) else None
-        if getattr(hook, "__qualname__", "").startswith("FileFinder.path_hook"):
+        if _is_file_finder_hook(hook):
             # path_hook_for_FileFinder: only a folder ('' is the current one)
             return EntryFinder("file", file_finder_path(entry)) if _is_dir(entry or os.getcwd()) else None
         module = _editable_module(hook)
@@ -852,6 +852,20 @@ def _in_zip_archive(entry: str) -> bool:
     return False
 
 
+def _is_distutils_hack(finder) -> bool:
+    """setuptools' DistutilsMetaFinder (distutils-precedence.pth puts it first on sys.meta_path)."""
+    return type(finder).__module__ == "_distutils_hack" and type(finder).__name__ == "DistutilsMetaFinder"
+
+
+def _is_zipimporter_hook(hook) -> bool:
+    return getattr(hook, "__name__", "") == "zipimporter" or type(hook).__name__ == "zipimporter"
+
+
+def _is_file_finder_hook(hook) -> bool:
+    """FileFinder.path_hook's closure, path_hook_for_FileFinder."""
+    return getattr(hook, "__qualname__", "").startswith("FileFinder.path_hook")
+
+
 def _is_modelled_hook(hook) -> bool:
     """A meta path finder or path hook whose rules the doctor mirrors."""
     machinery = importlib.machinery
@@ -861,11 +875,7 @@ def _is_modelled_hook(hook) -> bool:
         machinery.PathFinder,
     ) or _editable_module(hook):
         return True
-    if getattr(hook, "__name__", "") == "zipimporter" or getattr(hook, "__qualname__", "").startswith(
-        "FileFinder"
-    ):
-        return True
-    return type(hook).__module__ == "_distutils_hack" and type(hook).__name__ == "DistutilsMetaFinder"
+    return _is_zipimporter_hook(hook) or _is_file_finder_hook(hook) or _is_distutils_hack(hook)
 
 
 def _unmodelled_hooks() -> str | None:
