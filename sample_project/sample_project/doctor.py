@@ -960,6 +960,7 @@ def _direct_url(dist: metadata.Distribution) -> tuple[Path | None, Path | None]:
 
 def installed_distributions(path: list[str]) -> list[Distribution]:
     found: dict[str, Distribution] = {}
+    folders: dict[Path, str] = {}  # each folder's _key, computed once: RECORDs list thousands of files
     for dist in metadata.distributions(path=[entry or os.curdir for entry in path]):
         name = dist.metadata["Name"] or "?"
         if name in found:
@@ -977,7 +978,10 @@ def installed_distributions(path: list[str]) -> list[Distribution]:
             except Exception:
                 continue
             digest = file.hash.value if file.hash is not None and file.hash.mode == "sha256" else None
-            record.files[_key(located)] = InstalledFile(located, str(file), digest)
+            if located.parent not in folders:
+                folders[located.parent] = _key(located.parent)
+            key = os.path.join(folders[located.parent], located.name)
+            record.files[key] = InstalledFile(located, str(file), digest)
         found[name] = record
     return list(found.values())
 
@@ -1133,7 +1137,7 @@ class Environment:
     def shared_names(self) -> list[str]:
         """Every package name that more than one folder provides (top level first, then inside those)."""
         shared: list[str] = []
-        pending = sorted(self._top_level_names())
+        pending = self._top_level_names()
         while pending:
             name = pending.pop(0)
             portions = self.portions(name)
@@ -1161,17 +1165,38 @@ class Environment:
                     owners.setdefault(".".join(parts[:depth]), set()).add(dist.name)
         return sorted(name for name, dists in owners.items() if len(dists) > 1)
 
-    def _top_level_names(self) -> set[str]:
-        names = set()
+    def _top_level_names(self) -> list[str]:
+        """Top-level package names that two or more sources offer: only those can be shared.
+
+        A cheap count from folder listings, before any ``__init__`` is read: a
+        name counts once per path entry that holds it as a folder, a module
+        file or a ``.pkg`` file (which ``extend_path`` reads), and once per
+        editable finder that maps it. A name only one source offers has one
+        portion at most, since every ``__path__`` rule the doctor models draws
+        on these same sources.
+        """
+        suffixes = [suffix for suffix, _ in loader_suffixes()] + [".pkg"]
+        sources: dict[str, int] = {}
+        packages = set()
         for entry in self.path:
-            folder = Path(entry or os.curdir)
-            if entry in self.placeholders or not _is_dir(folder):
+            if (
+                entry in self.placeholders
+                or not isinstance(entry, str)
+                or not _is_dir(Path(entry or os.curdir))
+            ):
                 continue
-            names |= {c.name for c in _children(folder) if _package_like(c)}
+            listing = _listdir(entry or os.curdir)
+            offered = {c for c in listing if c.isidentifier()}
+            offered |= {c[: -len(s)] for c in listing for s in suffixes if c.endswith(s)}
+            for name in offered:
+                sources[name] = sources.get(name, 0) + 1
+            packages |= {c for c in listing if _package_like(Path(entry or os.curdir, c))}
         for finder in self.finders:
-            names |= {key.split(".")[0] for key in finder.mapping}
-            names |= {key.split(".")[0] for key in finder.namespaces}
-        return names
+            mapped = {key.split(".")[0] for key in [*finder.mapping, *finder.namespaces]}
+            for name in mapped:
+                sources[name] = sources.get(name, 0) + 1
+            packages |= mapped
+        return sorted(name for name in packages if sources.get(name, 0) > 1)
 
     # --- installed files against RECORD -------------------------------------------------------
 
