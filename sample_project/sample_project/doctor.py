@@ -342,6 +342,73 @@ def _editable_module(obj) -> str | None:
     return module if module.startswith("__editable___") and module.endswith("_finder") else None
 
 
+# --- the editables redirector ---------------------------------------------------------------------
+#
+# hatchling's dev-mode-exact and pdm-backend's editables mode install, per project, a
+# _editable_impl_<project>.pth that imports _editable_impl_<project>.py, which appends
+# editables' RedirectingFinder class to sys.meta_path (once) and calls
+# F.map_module(name, file) for each top-level package. The map is one dict on the class,
+# so where two projects map the same name, the project imported last wins.
+
+# The lines of editables/redirector.py (editables 0.3 to 0.6) whose logic redirector_find_spec mirrors.
+_REDIRECTOR_MARKERS = (
+    'if "." in fullname:',
+    "if path is not None:",
+    "redir = cls._redirections[fullname]",
+    "spec = importlib.util.spec_from_file_location(fullname, redir)",
+)
+
+
+@dataclass
+class Redirection:
+    """One ``F.map_module(name, file)`` call of an ``_editable_impl_*`` module."""
+
+    module: str
+    name: str
+    file: str
+
+    @property
+    def package(self) -> bool:
+        """FileLoader.is_package: the file is an ``__init__``; spec_from_file_location then searches its folder."""
+        return os.path.basename(self.file).rsplit(".", 1)[0] == "__init__"
+
+    @property
+    def folder(self) -> str:
+        """The folder (or, for a module, the file without suffix) FileFinder would offer for ``name``."""
+        return os.path.dirname(self.file) if self.package else os.path.splitext(self.file)[0]
+
+
+def _is_redirector(finder) -> bool:
+    return getattr(finder, "__module__", "") == "editables.redirector" and (
+        getattr(finder, "__name__", "") == "RedirectingFinder"
+    )
+
+
+def read_redirections() -> list[Redirection]:
+    """Every map_module call of the ``_editable_impl_*`` modules Python imported, in import order."""
+    found = []
+    for module_name, module in list(sys.modules.items()):
+        file = getattr(module, "__file__", None)
+        if not module_name.startswith("_editable_impl_") or not file:
+            continue
+        data = _read_bytes(Path(file))
+        try:
+            tree = ast.parse(data or b"")
+        except (SyntaxError, ValueError):
+            raise CannotTell(f"{file}, an editables bootstrap module, cannot be read") from None
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "map_module"
+            ):
+                args = [_string(arg) for arg in node.args]
+                if len(args) != 2 or None in args or node.keywords:
+                    raise CannotTell(f"{file} maps a module in a way the doctor does not model")
+                found.append(Redirection(module_name, args[0], args[1]))
+    return found
+
+
 # --- the import system, step by step ------------------------------------------------------------
 
 
@@ -458,6 +525,7 @@ class ImportSystem:
     def __init__(self, path: list[str] | None = None) -> None:
         self.path = list(sys.path if path is None else path)
         self.editables = self._editable_finders()
+        self.redirections = self._redirections()
         self.modules: dict[str, Resolution] = {}  # sys.modules, for what the doctor resolved
         self.failed: dict[str, Resolution] = {}
         self.declared: set[str] = set()  # pkg_resources._namespace_packages
@@ -476,6 +544,22 @@ class ImportSystem:
                     raise CannotTell(f"setuptools' editable finder {module} cannot be read")
                 found[module] = finder
         return found
+
+    def _redirections(self) -> list[Redirection]:
+        """The editables redirector's maps, if its RedirectingFinder is on sys.meta_path and is the one mirrored."""
+        redirector = next((finder for finder in sys.meta_path if _is_redirector(finder)), None)
+        if redirector is None:
+            return []
+        file = getattr(sys.modules.get(redirector.__module__), "__file__", None)
+        text = (_read_bytes(Path(file)) or b"").decode("utf-8", errors="replace") if file else ""
+        if not all(marker in text for marker in _REDIRECTOR_MARKERS):
+            raise CannotTell(f"{file or redirector!r} is an editables redirector the doctor does not model")
+        redirections = read_redirections()
+        live = getattr(redirector, "_redirections", None)
+        effective = {r.name: r.file for r in redirections}  # the last map_module of a name wins
+        if not isinstance(live, dict) or live != effective:
+            raise CannotTell("the editables redirector maps names its bootstrap modules do not explain")
+        return redirections
 
     def find_spec(self, name: str, path: list[str] | None) -> Spec | None:
         """importlib._bootstrap._find_spec: ask each sys.meta_path finder in turn."""
@@ -501,6 +585,8 @@ class ImportSystem:
         module = _editable_module(finder)
         if module:
             return self.editable_find_spec(self.editables[module], name)
+        if _is_redirector(finder):
+            return self.redirector_find_spec(name, path)
         if _is_distutils_hack(finder):
             # Answers only for top-level 'distutils' and 'pip', and for CPython's own tests.
             if (path is None and name in ("distutils", "pip")) or name.startswith("test."):
@@ -627,6 +713,21 @@ class ImportSystem:
             None,
             f"setuptools' editable finder {editable.module}",
         )
+
+    def redirector_find_spec(self, name: str, path: list[str] | None) -> Spec | None:
+        """RedirectingFinder.find_spec: top-level names only, the file its last map_module gave."""
+        if "." in name or path is not None:
+            return None
+        mapped = [r for r in self.redirections if r.name == name]
+        if not mapped:
+            return None
+        last = mapped[-1]
+        # spec_from_file_location: the loader by suffix, the file's folder searched if it is an __init__
+        loader = next((loader for suffix, loader in loader_suffixes() if last.file.endswith(suffix)), None)
+        if loader is None:
+            return None
+        finder = f"the editables redirector (mapped by {last.module})"
+        return Spec(name, last.file, [os.path.dirname(last.file)] if last.package else None, loader, finder)
 
     # pkgutil.extend_path and pkg_resources.declare_namespace ------------------------------------
 
@@ -869,11 +970,16 @@ def _is_file_finder_hook(hook) -> bool:
 def _is_modelled_hook(hook) -> bool:
     """A meta path finder or path hook whose rules the doctor mirrors."""
     machinery = importlib.machinery
-    if hook in (
-        machinery.BuiltinImporter,
-        machinery.FrozenImporter,
-        machinery.PathFinder,
-    ) or _editable_module(hook):
+    if (
+        hook
+        in (
+            machinery.BuiltinImporter,
+            machinery.FrozenImporter,
+            machinery.PathFinder,
+        )
+        or _editable_module(hook)
+        or _is_redirector(hook)
+    ):
         return True
     return _is_zipimporter_hook(hook) or _is_file_finder_hook(hook) or _is_distutils_hack(hook)
 
@@ -1060,6 +1166,7 @@ class Environment:
         except CannotTell as error:
             self.imports, self.broken_system = None, str(error)
         self.finders = list(self.imports.editables.values()) if self.imports else []
+        self.redirections = self.imports.redirections if self.imports else []
         self.placeholders = {f.placeholder for f in self.finders if f.placeholder}
         self._distributions: list[Distribution] | None = None
 
@@ -1094,6 +1201,10 @@ class Environment:
                     add(Path(folder, *name[len(key) :].split(".")[1:]), f"editable finder {finder.module}")
             for folder in finder.namespaces.get(name, []):
                 add(Path(folder), f"editable finder {finder.module}")
+        for redirection in self.redirections:
+            if name == redirection.name or name.startswith(redirection.name + "."):
+                below = name[len(redirection.name) :].split(".")[1:]
+                add(Path(redirection.folder, *below), f"editables redirector {redirection.module}")
         resolution = self.resolve(name)
         for folder in resolution.path or []:
             if folder not in self.placeholders:
@@ -1196,6 +1307,9 @@ class Environment:
             for name in mapped:
                 sources[name] = sources.get(name, 0) + 1
             packages |= mapped
+        for redirection in self.redirections:
+            sources[redirection.name] = sources.get(redirection.name, 0) + 1
+            packages.add(redirection.name)
         return sorted(name for name in packages if sources.get(name, 0) > 1)
 
     # --- installed files against RECORD -------------------------------------------------------
