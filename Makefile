@@ -20,11 +20,11 @@ help: ## list the targets
 
 # Needs the network once; afterwards the stamp is newer than the pins and
 # nothing is fetched again.
-$(STAMP): tests/requirements.txt tests/requirements-pkg_resources.txt
+$(STAMP): tests/requirements.txt tests/requirements-backends.txt tests/requirements-pkg_resources.txt
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLPY) -m pip install --quiet --disable-pip-version-check -r tests/requirements.txt
 	$(TOOLPY) -m pip download --quiet --disable-pip-version-check --no-deps --only-binary=:all: \
-		-d $(TOOLS)/wheels -r tests/requirements-pkg_resources.txt
+		-d $(TOOLS)/wheels -r tests/requirements-pkg_resources.txt -r tests/requirements-backends.txt
 	touch $(STAMP)
 
 install: ## the README's development set-up: ./venv with the three projects editable
@@ -38,13 +38,14 @@ run: ## run the consumer in ./venv (as shipped: the ImportError)
 	cd sample_project && ../$(DEV)/bin/python sample_project/main.py
 
 demo: $(STAMP) ## the collision, then the PEP 420 fix, in a scratch copy and fresh venvs
-	$(TOOLPY) tests/demo.py
+	$(TOOLPY) tests/commands/demo.py
 
-# pytest's temporary folders go in one folder removed on exit, so no
-# /tmp/pytest-of-$$USER is left behind; no bytecode is written into tests/, and
+# pytest's temporary folders go in one folder removed on exit (in memory, in
+# /dev/shm, where there is one: the scenarios write and remove thousands of small
+# files), so no /tmp/pytest-of-$$USER is left behind; no bytecode is written into tests/, and
 # Hypothesis keeps what it stores (even with no example database) there too.
 test: $(STAMP) ## run the suite: every scenario in fresh venvs, offline
-	@scratch=$$(mktemp -d) && trap 'rm -rf "$$scratch"' EXIT && \
+	@scratch=$$(mktemp -d -p /dev/shm 2>/dev/null || mktemp -d) && trap 'rm -rf "$$scratch"' EXIT && \
 	echo "pytest -c tests/pytest.ini tests $(PYTEST_ARGS)   (temporary folders: $$scratch, removed afterwards)" && \
 	PYTHONDONTWRITEBYTECODE=1 HYPOTHESIS_PROFILE=$(HYPOTHESIS_PROFILE) HYPOTHESIS_STORAGE_DIRECTORY="$$scratch/hypothesis" \
 	$(TOOLPY) -m pytest -c tests/pytest.ini --basetemp "$$scratch/pytest" $(PYTEST_ARGS) tests
@@ -53,18 +54,18 @@ fuzz: $(STAMP) ## the doctor's differential test, deep: 10,000 layouts per inter
 	$(MAKE) test HYPOTHESIS_PROFILE=deep \
 		PYTEST_ARGS="-k test_the_doctor_predicts_what_python_imports --hypothesis-show-statistics $(PYTEST_ARGS)"
 
-matrix: $(STAMP) ## re-run every matrix scenario; rewrite tests/matrix.json and the README table
-	$(TOOLPY) tests/matrix.py --update
+matrix: $(STAMP) ## re-run every matrix scenario; rewrite tests/matrix.json and the README's tables
+	$(TOOLPY) tests/commands/matrix.py
 
 bench: $(STAMP) ## re-run every matrix scenario and print the cost per scenario (writes nothing)
-	$(TOOLPY) tests/matrix.py --bench
+	$(TOOLPY) tests/commands/bench.py
 
 lint: $(STAMP) ## ruff over the whole checkout
 	$(TOOLS)/bin/ruff check --config tests/ruff.toml --cache-dir $(TOOLS)/ruff-cache .
 	$(TOOLS)/bin/ruff format --config tests/ruff.toml --cache-dir $(TOOLS)/ruff-cache --check .
 
 fix-branch: ## create the local branch pep420-fix: tests/fixes/pep420.patch as one commit
-	$(PYTHON) tests/fix_branch.py
+	$(PYTHON) tests/commands/fix_branch.py
 
 clean: ## remove what 'make install' and builds wrote (keeps the tool venv)
 	rm -rf $(DEV)

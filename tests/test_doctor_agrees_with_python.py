@@ -1,6 +1,6 @@
 """Differential test: on generated layouts, the doctor predicts what CPython really imports.
 
-For each layout (tests/layouts.py), tests/oracle.py asks the doctor first and
+For each layout (tests/lib/layouts.py), tests/lib/oracle.py asks the doctor first and
 then imports every leaf, in the same process of the interpreter under test. They
 must agree on every leaf (importable or not), on each shared name's winner and
 the ``__path__`` Python ends up with, and on the verdict. "The doctor cannot
@@ -22,18 +22,18 @@ from itertools import count
 from pathlib import Path
 
 import pytest
-from harness import CONSUMER, ROOT, hermetic_env
+from harness import CONSUMER, ROOT, hermetic_env, memory_folder
 from hypothesis import example, given
 from hypothesis import strategies as st
 from interpreters import INTERPRETERS, find_interpreter, pkg_resources_wheel
 from layouts import DIST_NAMES, KINDS, PLACEMENTS, Dist, Layout, plan
 
 DOCTOR = ROOT / CONSUMER / CONSUMER / "doctor.py"
-ORACLE = ROOT / "tests" / "oracle.py"
+ORACLE = ROOT / "tests" / "lib" / "oracle.py"
 
 
 class Oracle:
-    """One interpreter's tests/oracle.py process per pkg_resources setting, started on first use."""
+    """One interpreter's tests/lib/oracle.py process per pkg_resources setting, started on first use."""
 
     def __init__(self, python: Path, workdir: Path, pkg_resources: Path) -> None:
         self.python, self.workdir, self.pkg_resources = python, workdir, pkg_resources
@@ -82,10 +82,8 @@ class Oracle:
 
 def scratch_folder(tmp_path_factory, name: str) -> Path:
     """A folder for layouts: in memory (/dev/shm) where there is one, as each layout is written and removed again."""
-    shm = Path("/dev/shm")
-    if shm.is_dir() and os.access(shm, os.W_OK):
-        return Path(tempfile.mkdtemp(prefix=f"{name} ", dir=shm))
-    return tmp_path_factory.mktemp(name)
+    memory = memory_folder()
+    return Path(tempfile.mkdtemp(prefix=f"{name} ", dir=memory)) if memory else tmp_path_factory.mktemp(name)
 
 
 @pytest.fixture(scope="module", params=INTERPRETERS, ids=[f"python{v}" for v in INTERPRETERS])

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from harness import ROOT, SHARED_INITS
 
-SCRIPT = ROOT / "tests" / "fix_branch.py"
+SCRIPT = ROOT / "tests" / "commands" / "fix_branch.py"
 IDENTITY = {
     "GIT_AUTHOR_NAME": "Test",
     "GIT_AUTHOR_EMAIL": "test@example.invalid",

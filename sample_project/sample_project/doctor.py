@@ -1637,6 +1637,11 @@ def render(diagnosis: Diagnosis) -> str:
     for entry in d.overwritten:
         by = " and ".join(entry["by"])
         out.append(f"{entry['file']}: installed by {entry['distribution']}, silently replaced by {by}'s copy")
+        if entry["file"].endswith(".pth"):
+            out.append(
+                f"  a .pth file puts folders on sys.path: only {by}'s are there now, so what"
+                f" {entry['distribution']}'s added (an editable install's project folder) is not importable"
+            )
     for entries, line in (
         (d.removed, FILE_LINES["removed"]),
         (d.stale_builds, FILE_LINES["stale-build"]),
@@ -1685,9 +1690,18 @@ def _verdict(d: Diagnosis) -> list[str]:
         )
         out += [f"  {line}" for line in fix]
     if d.overwritten and not fix:
-        out.append(
-            "FIX: stop shipping the same file in two distributions (PEP 420: no shared __init__.py), then reinstall."
-        )
+        if all(entry["file"].endswith(".pth") for entry in d.overwritten):
+            # flit-core names an editable install's .pth after the module, not the distribution.
+            out.append(
+                "FIX: two editable installs wrote the same .pth file (flit-core names it after the module):"
+                " install all but one of them without -e, or build them with a backend whose .pth"
+                " names carry the distribution's name."
+            )
+        else:
+            out.append(
+                "FIX: stop shipping the same file in two distributions (PEP 420: no shared __init__.py),"
+                " then reinstall."
+            )
     for report in d.broken:
         init = next(
             (p.folder for p in report.portions if _key(p.folder) == _key(report.winner or "")), report.winner

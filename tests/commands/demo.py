@@ -9,6 +9,9 @@ prints both results.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "lib"))  # tests/lib: the harness
 
 from harness import (
     CONSUMER_OUTPUT,

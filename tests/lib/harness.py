@@ -32,9 +32,9 @@ from types import ModuleType
 from pytest_shutil.workspace import Workspace
 from pytest_virtualenv import VirtualEnv
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FIXES = ROOT / "tests" / "fixes"
-PROBE = ROOT / "tests" / "probe.py"
+PROBE = ROOT / "tests" / "lib" / "probe.py"
 README = ROOT / "README.md"
 REQUIREMENTS = ROOT / "tests" / "requirements.txt"
 DURABLE = "azure-functions-agent-durable"
@@ -96,7 +96,7 @@ def hermetic_env(base: Mapping[str, str] | None = None) -> dict[str, str]:
     Drops every ``PIP_*``, ``UV_*``, ``PYTHON*`` and ``VIRTUALENV_*`` variable
     and any active venv, then ignores pip's and uv's configuration files, so an
     index URL, a find-links folder, a constraints file or a PYTHONPATH of the
-    person running the tests never reaches a scenario.
+    person running the tests never reaches a scenario. ``COLUMNS`` is fixed too.
     """
     base = os.environ if base is None else base
     env = {
@@ -110,6 +110,9 @@ def hermetic_env(base: Mapping[str, str] | None = None) -> dict[str, str]:
         PIP_NO_INPUT="1",
         UV_NO_CONFIG="1",
         UV_PYTHON_DOWNLOADS="never",
+        # uv wraps its error reports at the terminal's width: wide enough that a
+        # backend's error line is one line, whoever runs the tests.
+        COLUMNS="1000",
         VIRTUALENV_OVERRIDE_APP_DATA=str(app_data_dir()),
     )
     return env
@@ -170,6 +173,16 @@ def scratch_env(workspace: Path, base: Mapping[str, str] | None = None) -> dict[
     return {**hermetic_env(base), "TMPDIR": str(tmp)}
 
 
+def memory_folder() -> str | None:
+    """/dev/shm where it is a writable folder, else None (the default temporary folder).
+
+    Thousands of small files are written and removed there (venvs, layouts): in
+    memory that costs a fraction of what a disk's journal does.
+    """
+    shm = "/dev/shm"
+    return shm if os.path.isdir(shm) and os.access(shm, os.W_OK) else None
+
+
 def render(cmd: Iterable[str | os.PathLike[str]]) -> str:
     """A command as a reader would type it (for logs, never for execution)."""
     return shlex.join(str(part) for part in cmd)
@@ -206,9 +219,12 @@ class Log:
 class ScenarioVenv(VirtualEnv):
     """A pytest-virtualenv venv that owns its paths, environment and command log."""
 
-    def __init__(self, workspace: Path, log: Log, env: Mapping[str, str]) -> None:
+    def __init__(
+        self, workspace: Path, log: Log, env: Mapping[str, str], template: Path | None = None
+    ) -> None:
         self.log = log
         self._creating = True
+        self._template = template
         super().__init__(
             env=env,
             workspace=str(workspace),
@@ -225,7 +241,11 @@ class ScenarioVenv(VirtualEnv):
         That command, ``python -m virtualenv -p PYTHON ARGS DIR``, is run
         in-process with the same virtualenv, arguments and (hermetic)
         environment: 0.02 s instead of 0.45 s of interpreter start-up and
-        imports, for every one of the suite's hundred-odd venvs.
+        imports, for every one of the suite's hundred-odd venvs. Given a
+        ``template`` venv, it copies that instead, links as links, as pip's
+        functional tests copy theirs: a venv finds its prefix from where its
+        ``bin/python`` is, and nothing in it names its own folder but its
+        scripts' ``#!`` lines, which no scenario runs.
         """
         if not self._creating:
             return super().run(args, **kwargs)
@@ -234,6 +254,9 @@ class ScenarioVenv(VirtualEnv):
         module = list(map(str, args[:3]))
         if module[1:] != ["-m", "virtualenv"]:
             raise RuntimeError(f"unexpected venv creation command: {render(args)}")
+        if self._template is not None:
+            shutil.copytree(self._template, args[-1], symlinks=True)
+            return ""
         cli_run([str(arg) for arg in args[3:]], setup_logging=False, env=dict(self.env))
         return ""
 
@@ -351,7 +374,7 @@ class Scenario:
         return {"PYTHONPATH": os.pathsep.join(map(str, self.targets))} if self.targets else {}
 
     def probe(self, targets: Sequence[tuple[str, str]]) -> dict:
-        """Run tests/probe.py in this venv: each import's result, the ``__init__.py`` in effect, changed files."""
+        """Run tests/lib/probe.py in this venv: each import's result, the ``__init__.py`` in effect, changed files."""
         # A copy in the workspace, so sys.path[0] is a folder holding no azurefunctions.
         probe = Path(shutil.copy2(PROBE, self.workspace / PROBE.name))
         result = self.venv.execute([self.venv.python, probe, json.dumps(targets)], extra_env=self.path_env())

@@ -4,7 +4,7 @@ A layout is a few distributions, in install order. Each ships ``TOP/`` and
 ``TOP/sub/`` (each level of one kind) and one leaf package of its own,
 ``TOP/sub/leaf_NAME/``, and is put on the import path one way (a placement).
 ``plan()`` turns a layout into the files, links and path entries that
-tests/oracle.py writes and imports; setuptools' editable installs come from
+tests/lib/oracle.py writes and imports; setuptools' editable installs come from
 setuptools' own PEP 660 hook (``build_editable``), its legacy ``-nspkg.pth``
 lines from setuptools' own generator.
 
@@ -204,7 +204,7 @@ def nspkg_lines(dist: Dist, top: str) -> str:
 
 
 def plan(layout: Layout, top: str) -> dict:
-    """The files, links and path entries tests/oracle.py lays out for ``layout``, under the top-level name ``top``."""
+    """The files, links and path entries tests/lib/oracle.py lays out for ``layout``, under the top-level name ``top``."""
     files: list[dict] = []
     folders: list[str] = []
     links: list[dict] = []

@@ -3,14 +3,14 @@
 Run by tests/test_doctor_agrees_with_python.py under each interpreter found
 (standard library only, Python 3.9+):
 
-    python -S -E tests/oracle.py DOCTOR WORKDIR [PKG_RESOURCES_FOLDER]
+    python -S -E tests/lib/oracle.py DOCTOR WORKDIR [PKG_RESOURCES_FOLDER]
 
 ``-S``: no site-packages of the interpreter itself, so nothing but the layout
 provides anything. With PKG_RESOURCES_FOLDER (an unpacked setuptools wheel that
 still ships pkg_resources), pkg_resources is importable, and imported before
 the first layout, as a program that uses it would have done.
 
-Reads one layout plan a line (JSON, made by tests/layouts.py), and answers one
+Reads one layout plan a line (JSON, made by tests/lib/layouts.py), and answers one
 JSON line a plan: ``doctor`` is what the namespace doctor predicts, ``python``
 is what importing does. Each layout has a top-level name of its own; the import
 state it adds (sys.path, sys.meta_path, sys.path_hooks, sys.modules,

@@ -7,10 +7,14 @@ one JSON object:
   text (``ModuleNotFoundError: No module named ...``);
 - ``shared_init``: the ``SHIPPED_BY`` of the ``azurefunctions.agents`` module
   Python ended up with (null for a namespace package, or if never imported);
+- ``folder``: the folder Python imported ``azurefunctions.agents`` from (null
+  for a namespace package, or if never imported);
 - ``changed``: every file of an installed ``azure-functions-agent*``
   distribution that is no longer what its ``RECORD`` says: ``replaced``
   (another distribution's content) or ``missing`` (removed by uninstalling
-  another). This is how a silent overwrite is observed, not guessed.
+  another). This is how a silent overwrite is observed, not guessed;
+- ``generators``: for each installed ``azure-functions-agent*`` distribution,
+  the ``Generator`` its ``WHEEL`` file names: the backend that built it.
 
 The namespace doctor checks RECORD hashes too; this probe keeps its own
 twenty lines on purpose: it is the oracle the doctor's verdict is tested
@@ -21,6 +25,7 @@ import base64
 import hashlib
 import importlib
 import json
+import os
 import sys
 from importlib import metadata
 
@@ -58,13 +63,28 @@ def changed_files():
     return sorted(changed, key=lambda entry: (entry["distribution"], entry["file"]))
 
 
+def generators():
+    found = {}
+    for dist in metadata.distributions():
+        name = dist.metadata["Name"]
+        if name.startswith("azure-functions-agent") and name not in found:
+            wheel = dist.read_text("WHEEL") or ""
+            found[name] = next(
+                (line[11:] for line in wheel.splitlines() if line.startswith("Generator: ")), None
+            )
+    return found
+
+
 def main():
     imports = try_imports(json.loads(sys.argv[1]))
     agents = sys.modules.get("azurefunctions.agents")
+    file = getattr(agents, "__file__", None)
     report = {
         "imports": imports,
         "shared_init": getattr(agents, "SHIPPED_BY", None),
+        "folder": file and os.path.dirname(file),
         "changed": changed_files(),
+        "generators": generators(),
     }
     print(json.dumps(report, sort_keys=True))
 

@@ -1,0 +1,168 @@
+"""The build backends the matrix tries, and how each one is asked for each install mode.
+
+The shipped projects are setuptools projects. For every other backend the
+matrix writes each distribution a ``pyproject.toml``: the same ``[project]``
+table, that backend's ``[build-system]``, and the one ``[tool.*]`` table
+(``recipe``) that tells it which files to ship; the package files stay the
+same. Each backend is installed in the scenario's venv from the pinned wheels
+that ``make`` downloads (tests/requirements-backends.txt), so installs stay
+``--no-index --no-build-isolation``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from harness import ROOT, Scenario, uv_binary
+
+# Where `make` downloads the wheels of tests/requirements-backends.txt.
+WHEELS = Path(sys.prefix, "wheels")
+BACKEND_REQUIREMENTS = ROOT / "tests" / "requirements-backends.txt"
+
+
+@dataclass(frozen=True)
+class Backend:
+    """One build backend: its name in the matrix, how its pyproject.toml says what to ship, its install modes."""
+
+    name: str
+    build_backend: str  # [build-system] build-backend
+    requires: str  # the distribution [build-system] requires, pinned in requirements-backends.txt
+    recipe: str = ""  # the [tool.*] table that ships azurefunctions/ (PEP 420 or not)
+    # Editable modes beyond the default one: mode -> the lines added to ``recipe`` to select it.
+    flavours: dict[str, str] = field(default_factory=dict)
+    runtime: tuple[str, ...] = ()  # distributions its editable wheels require at run time
+    modes: tuple[str, ...] = ()  # setuptools sets its own; the others: regular, editable, then flavours
+
+    def __post_init__(self) -> None:
+        if not self.modes:
+            object.__setattr__(self, "modes", ("regular", "editable", *self.flavours))
+
+    @property
+    def editable_modes(self) -> tuple[str, ...]:
+        return tuple(mode for mode in self.modes if mode.startswith("editable"))
+
+    def flavour(self, mode: str) -> str | None:
+        """The pyproject.toml flavour an install mode needs (None: the plain recipe)."""
+        return mode if mode in self.flavours else None
+
+    def pyproject(self, shipped: str, flavour: str | None) -> str:
+        """``shipped`` (a setuptools pyproject.toml) with this backend's [build-system] and recipe."""
+        project = re.search(r"^\[project\]\n.*?(?=^\[tool\.)", shipped, re.MULTILINE | re.DOTALL)
+        if project is None:
+            raise ValueError("the shipped pyproject.toml has no [project] table before its [tool.*] tables")
+        build_system, tool = self.pyproject_recipe().split("\n\n")
+        return f"{build_system}\n\n{project.group(0).rstrip()}\n\n{tool}{self.flavours[flavour] if flavour else ''}"
+
+    def pyproject_recipe(self) -> str:
+        """What this backend's pyproject.toml needs beside [project] to ship azurefunctions/, PEP 420 or not."""
+        return (
+            f'[build-system]\nrequires = ["{self.requires}"]\nbuild-backend = "{self.build_backend}"\n\n'
+            f"{self.recipe}"
+        )
+
+    def configure(self, tree: Path, distributions: Sequence[str], flavour: str | None) -> None:
+        """Write each distribution's pyproject.toml in ``tree`` for this backend (setuptools: as shipped)."""
+        if self.name == "setuptools":
+            return
+        for dist in distributions:
+            pyproject = tree / dist / "pyproject.toml"
+            pyproject.write_text(self.pyproject(pyproject.read_text(encoding="utf-8"), flavour), "utf-8")
+
+    def install_args(self, mode: str, source: Path) -> list[str | os.PathLike[str]]:
+        """What follows ``pip install`` (or ``uv pip install``) for ``mode``: a wheel or a project folder."""
+        if mode in ("regular", "target"):
+            return [source]
+        if self.name == "setuptools" and mode.startswith("editable-"):
+            return [
+                "--editable",
+                source,
+                "--config-settings",
+                f"editable_mode={mode.removeprefix('editable-')}",
+            ]
+        if mode in self.editable_modes:
+            return ["--editable", source]
+        raise ValueError(f"{self.name} has no install mode {mode!r}")
+
+    def setup_commands(self, s: Scenario) -> list[list[str | os.PathLike[str]]]:
+        """Install this backend (and what its editable wheels need) into a fresh venv, from the pinned wheels."""
+        if self.name == "setuptools":
+            return []  # virtualenv seeds the pinned setuptools
+        pins = backend_pins()
+        wanted = [self.requires.split(">")[0].split("=")[0], *self.runtime]
+        needed = [f"{name}=={pins[name]}" for name in closure(wanted)]
+        uv = [uv_binary(), "pip", "install", "--python", s.venv.python, "--offline", "--no-index"]
+        return [[*uv, "--find-links", WHEELS, "--cache-dir", s.workspace / "uv cache", *needed]]
+
+
+def failure(output: str, tree: Path) -> tuple[str, str]:
+    """Why a build or an install failed: ``build-error`` and the exception the backend raised, else ``install-error`` and the installer's last line.
+
+    Paths inside the scratch tree are shown relative to it, as in the checkout.
+    """
+    lines = [line.strip().replace(f"{tree}{os.sep}", "") for line in output.splitlines() if line.strip()]
+    raised = [line for line in lines if re.match(r"^[\w.]*(Error|Exception): ", line)]
+    if raised:
+        return "build-error", raised[-1]
+    return "install-error", (lines or [""])[-1]
+
+
+# What each backend's wheels need besides the backend itself (tests/requirements-backends.txt).
+DEPENDENCIES = {"hatchling": ("packaging", "pathspec", "pluggy", "tomlkit", "trove-classifiers")}
+
+
+def closure(names: list[str]) -> list[str]:
+    return list(dict.fromkeys(dep for name in names for dep in (name, *DEPENDENCIES.get(name, ()))))
+
+
+def backend_pins() -> dict[str, str]:
+    """tests/requirements-backends.txt: distribution name -> version."""
+    text = BACKEND_REQUIREMENTS.read_text(encoding="utf-8")
+    return {name.lower().replace("_", "-"): v for name, v in re.findall(r"^([\w.-]+)==([\w.]+)", text, re.M)}
+
+
+SETUPTOOLS = Backend(
+    "setuptools",
+    "setuptools.build_meta",
+    "setuptools>=77",
+    modes=("regular", "editable", "editable-strict", "editable-compat", "target"),
+)
+BACKENDS = (
+    SETUPTOOLS,
+    Backend(
+        "hatchling",
+        "hatchling.build",
+        "hatchling>=1.33",
+        '[tool.hatch.build.targets.wheel]\npackages = ["azurefunctions"]\n',
+        flavours={"editable-exact": "dev-mode-exact = true\n"},
+        runtime=("editables",),
+    ),
+    Backend(
+        "flit-core", "flit_core.buildapi", "flit-core>=4.2", '[tool.flit.module]\nname = "azurefunctions"\n'
+    ),
+    Backend(
+        "pdm-backend",
+        "pdm.backend",
+        "pdm-backend>=2.5",
+        '[tool.pdm.build]\nincludes = ["azurefunctions"]\n',
+        flavours={"editable-editables": 'editable-backend = "editables"\n'},
+        runtime=("editables",),
+    ),
+    Backend(
+        "poetry-core",
+        "poetry.core.masonry.api",
+        "poetry-core>=2.5",
+        '[tool.poetry]\npackages = [{ include = "azurefunctions" }]\n',
+    ),
+    Backend(
+        "uv-build",
+        "uv_build",
+        "uv-build>=0.13.6,<0.14",
+        '[tool.uv.build-backend]\nmodule-name = "azurefunctions"\nmodule-root = ""\nnamespace = true\n',
+    ),
+)
+BY_NAME = {backend.name: backend for backend in BACKENDS}

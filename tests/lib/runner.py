@@ -1,0 +1,357 @@
+"""Running the matrix's cells: each variant's wheels built once, identical steps run once.
+
+A cell's installs and uninstalls (``Cell.steps()``) run in a venv; cells that
+begin with the same steps share them, as pip's own functional tests share a
+template venv: the venv after the shared steps is kept and copied (links
+stay links) for each cell that goes on from it. What each cell claims still
+runs: a pip cell's installs are pip's, and its log carries every command that
+built its venv, including the shared ones. The consumer, the probe and the
+doctor then run in the cell's own venv.
+
+What a run shares lives in one folder (``Workshop``): the wheels, built once by
+whichever process asks first (under a file lock), and in each process the
+source trees and the venvs it keeps for the steps its cells share.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from backends import BY_NAME, Backend, failure
+from cells import CELL_FIELDS, Cell, Install, Uninstall, cells, distributions
+from filelock import FileLock
+from harness import (
+    DURABLE,
+    Log,
+    Result,
+    Scenario,
+    ScenarioVenv,
+    consumer_imports,
+    copy_tree,
+    memory_folder,
+    scratch_env,
+)
+from timing import Timing, command_kind
+
+# A PEP 517 frontend's one call, without isolation: the backend (argv[1]) builds a wheel into argv[2].
+BUILD_WHEEL = "import importlib, sys; print(importlib.import_module(sys.argv[1]).build_wheel(sys.argv[2]))"
+# The package both distributions ship; the doctor's winner of it is checked against Python's.
+AGENTS = "azurefunctions.agents"
+
+
+@dataclass
+class Imported:
+    """Where Python imported a package from in a cell, and the distribution its ``__init__.py`` names."""
+
+    folder: Path | None  # None for a namespace package, or if never imported
+    shipped_by: str | None  # its SHIPPED_BY, as the probe's shared_init
+
+
+@dataclass
+class CellRun:
+    """What one scenario gave: its matrix.json record, what the consumer and the doctor printed, the command log.
+
+    ``consumer`` is ``python sample_project/main.py``, not run after an uninstall
+    (it needs both distributions). ``doctor`` is ``python -m
+    sample_project.doctor --json``, run in every cell: by default it reports
+    every shared name; where one distribution shares nothing, it is asked
+    about the packages the consumer imports from. ``imported`` is where
+    Python imported azurefunctions.agents from, as the probe saw it. All
+    three are None after an install or build error.
+    """
+
+    record: dict
+    consumer: Result | None
+    doctor: Result | None
+    imported: Imported | None
+    log: Log
+    generators: dict[str, str | None] = field(default_factory=dict)  # distribution -> its WHEEL's Generator
+
+    def verdict(self) -> str | None:
+        """The ``VERDICT:`` line of the doctor's diagnosis, as the failing consumer printed it."""
+        lines = reversed(self.consumer.output.splitlines()) if self.consumer else ()
+        return next((line for line in lines if line.startswith("VERDICT: ")), None)
+
+    def diagnosis(self) -> dict:
+        """The doctor's JSON report: ``status``, ``causes``, ``reports``, ..."""
+        return json.loads(self.doctor.output)
+
+    def report(self, name: str) -> dict | None:
+        """The doctor's report on package ``name``, if it reports that name."""
+        return next((report for report in self.diagnosis()["reports"] if report["name"] == name), None)
+
+
+def record_of(cell: Cell, outcome: str, shared_init: str | None, note: str) -> dict:
+    """A matrix.json record: the cell's fields, then what was observed."""
+    fields = asdict(cell)
+    return {
+        **{name: fields[name] for name in CELL_FIELDS},
+        "outcome": outcome,
+        "shared_init": shared_init,
+        "note": note,
+    }
+
+
+def classify(cell: Cell, report: dict) -> dict:
+    """The matrix.json record for what the probe saw."""
+    errors = [entry["error"] for entry in report["imports"] if "error" in entry]
+    changed = {
+        state: [c for c in report["changed"] if c["state"] == state] for state in ("missing", "replaced")
+    }
+    if errors:
+        outcome, note = "ImportError", errors[0]
+    elif changed["missing"]:
+        outcome, note = "ok-removed", _files_note(changed["missing"], "removed")
+    elif changed["replaced"]:
+        outcome, note = (
+            "ok-overwritten",
+            _files_note(changed["replaced"], "replaced by another distribution's"),
+        )
+    else:
+        outcome, note = "ok", ""
+    return record_of(cell, outcome, report["shared_init"], note)
+
+
+def _files_note(entries: list[dict], what: str) -> str:
+    owners = sorted({entry["distribution"] for entry in entries})
+    files = ", ".join(sorted({entry["file"] for entry in entries}))
+    return f"{' and '.join(owners)}: {files} {what}"
+
+
+@dataclass
+class State:
+    """A venv after some steps: its scenario, and the command that failed on the way, if one did."""
+
+    scenario: Scenario
+    failed: tuple[str, str] | None = None  # (outcome, note) of a failed step: build-error or install-error
+
+
+@dataclass
+class Workshop:
+    """What the cells of one run share. ``plan``: the cells this process may run, to know which steps recur."""
+
+    folder: Path
+    plan: list[Cell] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._trees: dict[tuple, Path] = {}
+        self._states: dict[tuple, State] = {}
+        self._kept = {_key(cell, cell.steps()[:n]) for cell in self.plan for n in range(len(cell.steps()))}
+        self._own = Path(tempfile.mkdtemp(prefix="process ", dir=self.folder))
+
+    # --- what every process shares: the wheels --------------------------------------------------
+
+    def wheels(self, backend: Backend, variant: str) -> dict[str, Path] | Result:
+        """The variant's wheels as ``backend`` builds them, or the failed ``pip wheel``."""
+        done = self.folder / "wheels" / backend.name / variant
+        if not done.is_dir():
+            done.parent.mkdir(parents=True, exist_ok=True)
+            with FileLock(str(done.parent / f"{variant}.lock")):
+                if not done.is_dir():
+                    building = done.parent / f"{variant}.building"
+                    shutil.rmtree(building, ignore_errors=True)
+                    self._build_wheels(backend, variant, building)
+                    building.rename(done)
+        failed = done / "failed.json"
+        if failed.exists():
+            return Result(**{**json.loads(failed.read_text()), "cwd": Path(done)})
+        return {dist: next(done.glob(dist.replace("-", "_") + "-*.whl")) for dist in distributions(variant)}
+
+    def _build_wheels(self, backend: Backend, variant: str, dest: Path) -> None:
+        """Build each distribution's wheel with the backend's own PEP 517 ``build_wheel`` hook, as pip would.
+
+        In a scratch tree of its own: setuptools leaves ``build/`` and ``*.egg-info`` behind,
+        which must not reach the trees the cells install from.
+        """
+        s = self._state((backend.name,)).scenario
+        tree = copy_tree(dest.with_suffix(".tree"), variant)
+        backend.configure(tree, distributions(variant), None)
+        dest.mkdir()
+        for dist in distributions(variant):
+            built = s.venv.execute(
+                [s.venv.python, "-c", BUILD_WHEEL, backend.build_backend, dest], cwd=tree / dist
+            )
+            if built.returncode:
+                failed = {k: v for k, v in asdict(built).items() if k != "cwd"}
+                failed["output"] = built.output.replace(f"{tree}{os.sep}", "")  # as in the checkout
+                (dest / "failed.json").write_text(json.dumps(failed))
+                return
+
+    # --- what this process keeps: source trees and venvs ----------------------------------------
+
+    def tree(self, backend: Backend, variant: str, flavour: str | None) -> Path:
+        """A scratch copy of the tree: the variant's fix, and pyproject.toml files for ``backend`` (and ``flavour``)."""
+        key = (backend.name, variant, flavour)
+        if key not in self._trees:
+            tree = copy_tree(self._own / "trees" / "-".join(filter(None, key)), variant)
+            backend.configure(tree, distributions(variant), flavour)
+            self._trees[key] = tree
+        return self._trees[key]
+
+    @contextmanager
+    def scenario(self, cell: Cell) -> Iterator[State]:
+        """The cell's own venv after its steps; removed afterwards unless other cells go on from it."""
+        key = _key(cell, cell.steps())
+        self._forget_other_groups(key[:3])
+        state = self._state(key)
+        if key not in self._kept:
+            self._states.pop(key, None)
+        try:
+            yield state
+        finally:
+            if key not in self._kept:
+                shutil.rmtree(state.scenario.workspace, ignore_errors=True)
+
+    def _forget_other_groups(self, group: tuple) -> None:
+        """Remove the venvs kept for other groups of cells (all but the backends' fresh venvs).
+
+        A group's cells run one after the other in one process (an xdist group, or one task
+        of make matrix), so once another group starts, they are not needed again.
+        """
+        for key in [key for key in self._states if len(key) > 1 and key[:3] != group]:
+            shutil.rmtree(self._states.pop(key).scenario.workspace, ignore_errors=True)
+
+    def _state(self, key: tuple) -> State:
+        if key in self._states:
+            return self._states[key]
+        backend = BY_NAME[key[0]]
+        if len(key) == 1:  # the root: a fresh venv with the backend installed, if it is not setuptools
+            state = State(self._scenario(None))
+            for command in backend.setup_commands(state.scenario):
+                if state.scenario.venv.execute(command).returncode:
+                    raise RuntimeError(f"setting up {backend.name} failed:\n{state.scenario.log}")
+        else:
+            _, variant, installer, steps = key
+            parent = self._state(_parent(key))
+            state = State(self._scenario(parent.scenario), parent.failed)
+            if state.failed is None:
+                state.failed = self._run(state.scenario, backend, variant, installer, steps[-1])
+        self._states[key] = state
+        return state
+
+    def _scenario(self, template: Scenario | None) -> Scenario:
+        """A new workspace: a fresh venv, or a copy of ``template``'s venv and --target folders."""
+        workspace = Path(tempfile.mkdtemp(prefix="venv ", dir=self._own))
+        log = Log(list(template.log.results) if template else [])
+        venv = ScenarioVenv(
+            workspace, log, scratch_env(workspace), template=template.venv.virtualenv if template else None
+        )
+        targets = []
+        for target in template.targets if template else ():
+            targets.append(workspace / target.name)
+            shutil.copytree(target, targets[-1], symlinks=True)
+        return Scenario(workspace, template.src if template else workspace, venv, log, targets)
+
+    def _run(
+        self, s: Scenario, backend: Backend, variant: str, installer: str, step: Install | Uninstall
+    ) -> tuple[str, str] | None:
+        """Run one step in ``s``; its outcome and note if it failed."""
+        if isinstance(step, Uninstall):
+            s.uninstall(step.distribution, installer)
+            return None
+        tree = self.tree(backend, variant, backend.flavour(step.mode))
+        if step.mode in ("regular", "target"):
+            wheels = self.wheels(backend, variant)
+            if isinstance(wheels, Result):
+                s.log.results.append(wheels)
+                return failure(wheels.output, tree)
+            source = wheels[step.distribution]
+        else:
+            source = tree / step.distribution
+        args = backend.install_args(step.mode, source)
+        if step.mode == "target":
+            s.targets.append(s.workspace / f"target {step.distribution}")
+            args = ["--target", s.targets[-1], *args]
+        installed = s.venv.execute([*s.installer_command(installer), *args], cwd=tree)
+        return failure(installed.output, tree) if installed.returncode else None
+
+
+def _key(cell: Cell, steps: tuple) -> tuple:
+    return (cell.backend,) if not steps else (cell.backend, cell.variant, cell.installer, steps)
+
+
+def _parent(key: tuple) -> tuple:
+    backend, variant, installer, steps = key
+    return (backend,) if len(steps) == 1 else (backend, variant, installer, steps[:-1])
+
+
+def run_cell(cell: Cell, workshop: Workshop) -> CellRun:
+    """Run one scenario: its steps (shared where they recur), then the consumer, the probe and the namespace doctor."""
+    backend = BY_NAME[cell.backend]
+    with workshop.scenario(cell) as state:
+        s = state.scenario
+        if state.failed:
+            record = record_of(cell, *state.failed[:1], None, state.failed[1])
+            return CellRun(record, None, None, None, s.log)
+        src = workshop.tree(backend, cell.variant, None)
+        s = Scenario(s.workspace, src, s.venv, s.log, s.targets)
+        targets = consumer_imports(src)
+        consumer = None
+        if cell.uninstall:
+            # The consumer imports durable first and framework second: keep the survivor's.
+            targets = targets[1:] if cell.uninstall == DURABLE else targets[:1]
+        else:
+            consumer = s.consumer()
+        report = s.probe(targets)
+        imported = Imported(Path(report["folder"]) if report["folder"] else None, report["shared_init"])
+        # By default the doctor reports every shared name; one distribution shares none, so
+        # there it is asked about the packages the consumer imports from.
+        packages = (
+            []
+            if len(cell.distributions) > 1
+            else list(dict.fromkeys(module.rpartition(".")[0] for module, _ in targets))
+        )
+        doctor = s.doctor("--json", *packages)
+        return CellRun(classify(cell, report), consumer, doctor, imported, s.log, report["generators"])
+
+
+def group_of(cell: Cell) -> str:
+    """Cells that may share steps: one backend, variant and installer. Each group runs in one process."""
+    return f"{cell.backend}-{cell.variant}-{cell.installer}"
+
+
+def _run_group(args: tuple[list[Cell], Path]) -> list[tuple[dict, Timing]]:
+    group, folder = args
+    workshop = Workshop(folder, group)
+    counted: dict[int, Result] = {}  # a shared step's commands count once (kept alive: ids are reused)
+    done = []
+    for cell in group:
+        started = time.monotonic()
+        run = run_cell(cell, workshop)
+        cpu: dict[str, list[float]] = {}
+        for result in run.log.results:
+            if id(result) not in counted:
+                counted[id(result)] = result
+                cpu.setdefault(command_kind(result), []).append(result.cpu)
+        done.append((run.record, Timing(time.monotonic() - started, cpu)))
+    return done
+
+
+def run_all(jobs: int) -> tuple[list[dict], list[Timing], float]:
+    """Run every cell, ``jobs`` groups at a time: the records in matrix.json's order, their timings, the wall time."""
+    started = time.monotonic()
+    groups: dict[str, list[Cell]] = {}
+    for cell in cells():
+        groups.setdefault(group_of(cell), []).append(cell)
+    with (
+        tempfile.TemporaryDirectory(prefix="ns matrix ", dir=memory_folder()) as scratch,
+        ProcessPoolExecutor(max_workers=jobs) as pool,
+    ):
+        done = [
+            pair
+            for ran in pool.map(_run_group, [(g, Path(scratch)) for g in groups.values()])
+            for pair in ran
+        ]
+    order = {cell.id: n for n, cell in enumerate(cells())}
+    done.sort(key=lambda pair: order[Cell.of(pair[0]).id])
+    return [record for record, _ in done], [timing for _, timing in done], time.monotonic() - started

@@ -1,0 +1,400 @@
+"""The README's generated sections, rendered from tests/matrix.json (and the backends' recipes).
+
+Each section sits between ``<!-- NAME:start -->`` and ``<!-- NAME:end -->``:
+
+- ``summary``: the tool versions and the short table under "The Namespace
+  Collision Problem";
+- ``recipes``: each backend's Option 2 recipe and where it holds;
+- ``matrix``: the versions, the grids (setuptools per variant, then one per
+  backend) and the legend, one line per outcome the grids show.
+
+Every word inside the markers comes from here; `make matrix` rewrites them,
+and test_readme_matrix_is_rendered_from_matrix_json fails when they drift.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Callable, Iterable
+
+from backends import BACKENDS, backend_pins
+from cells import BACKEND_VARIANTS, SHORT, VARIANTS, Cell
+from harness import README, ROOT, bundled_wheel, pins
+
+MATRIX = ROOT / "tests" / "matrix.json"
+
+
+def toolchain() -> dict[str, str]:
+    """The versions every outcome depends on, as this tool venv has them."""
+    pinned, backends = pins(), backend_pins()
+    return {
+        "python": ".".join(map(str, sys.version_info[:3])),
+        "pip": bundled_wheel("pip").name.split("-")[1],
+        "setuptools": pinned["setuptools"],
+        "virtualenv": pinned["virtualenv"],
+        "uv": pinned["uv"],
+        **{backend.name: backends[backend.name] for backend in BACKENDS[1:]},
+        "editables": backends["editables"],
+    }
+
+
+def load() -> dict:
+    """tests/matrix.json: ``observed_with`` (the toolchain) and ``cells`` (one record per scenario)."""
+    return json.loads(MATRIX.read_text(encoding="utf-8"))
+
+
+def dump(records: list[dict]) -> str:
+    return json.dumps({"observed_with": toolchain(), "cells": records}, indent=2, ensure_ascii=False) + "\n"
+
+
+# --- one cell, in words -------------------------------------------------------------------------
+
+
+def _missing(record: dict) -> str | None:
+    found = re.search(r"No module named '([^']+)'", record["note"])
+    return found.group(1) if found else None
+
+
+def symbol(record: dict) -> str:
+    """A grid cell: ✅, ⚠️ overwritten or removed, ❌ the module not found, ⛔ the build or install failed."""
+    outcome = record["outcome"]
+    if outcome == "ok":
+        return "✅"
+    if outcome == "ok-overwritten":
+        return f"⚠️ overwritten: {SHORT.get(record['shared_init'], 'a')} `__init__.py` in effect"
+    if outcome == "ok-removed":
+        return "⚠️ survivor's `__init__.py` removed"
+    if outcome == "ImportError":
+        missing = _missing(record)
+        return f"❌ no `{missing}`" if missing else f"❌ {record['note']}"
+    return f"⛔ {outcome}"
+
+
+def row_label(record: dict) -> str:
+    cell = Cell.of(record)
+    if cell.second is None:
+        return cell.first
+    pair = f"{cell.first}, {cell.second}"
+    if cell.reverse:
+        return f"{pair}, framework installed first"
+    return f"{pair}, then {cell.then}" if cell.then else pair
+
+
+def versions(observed: dict) -> str:
+    return (
+        f"pip {observed['pip']} and setuptools {observed['setuptools']} (as virtualenv"
+        f" {observed['virtualenv']} seeds them), uv {observed['uv']}, on CPython {observed['python']}"
+    )
+
+
+def backend_versions(observed: dict) -> str:
+    named = [f"{b.name} {observed[b.name]}" for b in BACKENDS[1:]]
+    return f"{', '.join(named[:-1])} and {named[-1]} (editables {observed['editables']} for the redirecting modes)"
+
+
+def _table(header: list[str], rows: Iterable[list[str]]) -> list[str]:
+    lines = [f"| {' | '.join(header)} |", f"|{' --- |' * len(header)}"]
+    return [*lines, *(f"| {' | '.join(row)} |" for row in rows)]
+
+
+def _both(records: list[dict]) -> str:
+    """One grid cell for pip and uv: one symbol if they agree."""
+    shown = {record["installer"]: symbol(record) for record in records}
+    if len(set(shown.values())) == 1:
+        return next(iter(shown.values()))
+    return "<br>".join(f"{installer}: {text}" for installer, text in shown.items())
+
+
+def _select(records: list[dict], **fields) -> list[dict]:
+    return [r for r in records if all(r[name] == value for name, value in fields.items())]
+
+
+# --- the summary under "The Namespace Collision Problem" ----------------------------------------
+
+SUMMARY_ROWS = (
+    ("`pip install -e`, both", [("editable", "editable")]),
+    ("`pip install`, both", [("regular", "regular")]),
+    ("`pip install --target`, two folders on `PYTHONPATH`", [("target", "target")]),
+    ("mixed: regular and editable, in either order", [("regular", "editable"), ("editable", "regular")]),
+)
+
+
+def summary_text(records: list[dict]) -> str:
+    """What a summary cell says for these records (one scenario, or the same kind of scenario in two orders)."""
+    outcomes = {r["outcome"] for r in records}
+    if len(outcomes) > 1:
+        return " / ".join(summary_text([r]) for r in records)
+    outcome = outcomes.pop()
+    if outcome == "ok":
+        return "✅"
+    if outcome == "ok-overwritten":
+        return "⚠️ both import, but one `__init__.py` silently overwrote the other"
+    if outcome == "ImportError":
+        missing = {_missing(r) for r in records}
+        if len(missing) == 1:
+            return f"❌ `{missing.pop()}` not found"
+        modes = {r["first"] if _missing(r).endswith(".durable") else r["second"] for r in records}
+        if len(modes) == 1:
+            return f"❌ the {modes.pop()} project's subpackage not found"
+    return " / ".join(symbol(r) for r in records)
+
+
+def render_summary(matrix: dict) -> str:
+    records = _select(matrix["cells"], backend="setuptools", installer="pip", uninstall=None, reverse=False)
+    rows = []
+    for label, pairs in SUMMARY_ROWS:
+        row = [label]
+        for variant in ("as-shipped", "pep420"):
+            chosen = [
+                r for pair in pairs for r in _select(records, variant=variant, first=pair[0], second=pair[1])
+            ]
+            row.append(summary_text(chosen))
+        rows.append(row)
+    observed = matrix["observed_with"]
+    return "\n".join(
+        [
+            "Which copy is found first depends on how the two were installed (measured with"
+            f" pip {observed['pip']} and setuptools {observed['setuptools']}; durable is installed first;"
+            " the [compatibility matrix](#compatibility-matrix) below has every mode, with uv and"
+            " five other build backends too):",
+            "",
+            *_table(["install mode (durable, framework)", "as shipped", "with the PEP 420 fix"], rows),
+        ]
+    )
+
+
+# --- the backends' Option 2 recipes ---------------------------------------------------------------
+
+
+def _modes_where(records: list[dict], predicate: Callable[[dict], bool]) -> list[str]:
+    return list(dict.fromkeys(row_label(r) for r in records if predicate(r)))
+
+
+def render_recipes(matrix: dict) -> str:
+    lines = []
+    for backend in BACKENDS[1:]:
+        records = _select(matrix["cells"], backend=backend.name, variant="pep420")
+        failing = _modes_where(records, lambda r: r["outcome"] != "ok")
+        holds = _modes_where(records, lambda r: r["outcome"] == "ok")
+        verdict = (
+            "holds in every row"
+            if not failing
+            else (f"holds for {'; '.join(holds) or 'no row'}; not for {'; '.join(failing)}")
+        )
+        lines += [
+            f"- **{backend.name}** ({verdict}, pip and uv):",
+            "",
+            "  ```toml",
+            *(f"  {line}" if line else "" for line in backend.pyproject_recipe().splitlines()),
+            "  ```",
+            "",
+        ]
+    return "\n".join(lines).rstrip()
+
+
+# --- the compatibility matrix -------------------------------------------------------------------
+
+
+def _setuptools_grids(records: list[dict]) -> list[str]:
+    lines = []
+    for variant in VARIANTS:
+        rows: dict[str, list[dict]] = {}
+        for record in _select(records, backend="setuptools", variant=variant):
+            rows.setdefault(row_label(record), []).append(record)
+        header = "install mode" if variant == "merged" else "durable, framework"
+        lines += [f"**{variant}**", ""]
+        lines += _table(
+            [header, "pip", "uv"],
+            (
+                [label, symbol(_select(rs, installer="pip")[0]), symbol(_select(rs, installer="uv")[0])]
+                for label, rs in rows.items()
+            ),
+        )
+        lines.append("")
+    return lines
+
+
+def _backend_grids(records: list[dict]) -> list[str]:
+    lines = []
+    for backend in BACKENDS[1:]:
+        mine = _select(records, backend=backend.name)
+        rows: dict[str, dict[str, list[dict]]] = {}
+        for record in mine:
+            rows.setdefault(row_label(record), {}).setdefault(record["variant"], []).append(record)
+        lines += [f"**{backend.name}**", ""]
+        lines += _table(
+            ["durable, framework", *BACKEND_VARIANTS],
+            (
+                [label, *(_both(by_variant[v]) for v in BACKEND_VARIANTS)]
+                for label, by_variant in rows.items()
+            ),
+        )
+        lines.append("")
+    return lines
+
+
+def _count(records: list[dict], what: str) -> str:
+    return f"{len(records)} {what}{'' if len(records) == 1 else 's'}"
+
+
+def _where(records: list[dict]) -> str:
+    """The scenarios, grouped: ``hatchling pep420 editable-exact, editable-exact (pip, uv)``."""
+    groups: dict[str, list[str]] = {}
+    for r in records:
+        groups.setdefault(f"{r['backend']} {r['variant']} {row_label(r)}", []).append(r["installer"])
+    return "; ".join(f"{key} ({', '.join(installers)})" for key, installers in groups.items())
+
+
+def legend(records: list[dict]) -> list[str]:
+    """One line for each outcome the grids show, saying what was observed, then why, where the grids show it."""
+    lines = ["What the grids show:", ""]
+    by_outcome: dict[str, list[dict]] = {}
+    for record in records:
+        by_outcome.setdefault(record["outcome"], []).append(record)
+    ok = by_outcome.get("ok", [])
+    if ok:
+        lines.append(
+            f"- ✅ ({_count(ok, 'scenario')}): the consumer printed both results, and every installed"
+            " file is the one its distribution shipped."
+        )
+    overwritten = by_outcome.get("ok-overwritten", [])
+    if overwritten:
+        files = sorted({r["note"].split(": ", 1)[1].rsplit(" replaced", 1)[0] for r in overwritten})
+        lines.append(
+            f"- ⚠️ overwritten ({_count(overwritten, 'scenario')}): the consumer printed both results, but"
+            f" the second install replaced files the first had installed ({'; '.join(files)}) without a"
+            " warning; the grid names the distribution whose `azurefunctions/agents/__init__.py` Python uses."
+        )
+    removed = by_outcome.get("ok-removed", [])
+    if removed:
+        files = sorted({r["note"].split(": ", 1)[1].rsplit(" removed", 1)[0] for r in removed})
+        lines.append(
+            f"- ⚠️ removed ({_count(removed, 'scenario')}): uninstalling one distribution deleted files the"
+            f" survivor had installed too ({'; '.join(files)}); the survivor still imported, through folders"
+            " that are now namespace packages."
+        )
+    failed = by_outcome.get("ImportError", [])
+    if failed:
+        notes = sorted({r["note"] for r in failed})
+        lines.append(
+            f"- ❌ ({_count(failed, 'scenario')}): the consumer failed with {' or '.join(f'`{n}`' for n in notes)},"
+            " although the module's distribution is installed."
+        )
+    for outcome, what in (
+        ("build-error", "the backend refused to build"),
+        ("install-error", "the install failed"),
+    ):
+        refused = by_outcome.get(outcome, [])
+        for note in sorted({r["note"] for r in refused}):
+            these = [r for r in refused if r["note"] == note]
+            lines.append(f"- ⛔ {outcome} ({_count(these, 'scenario')}: {_where(these)}): {what}: `{note}`")
+    why = [text for predicate, text in WHY if any(predicate(r) for r in records)]
+    if why:
+        lines += ["", "Why, where the grids show it:", "", *why]
+    return lines
+
+
+def _is(backend: str | None = None, variant: str | None = None, outcome: str | None = None, **pair):
+    def predicate(r: dict) -> bool:
+        wanted = {"backend": backend, "variant": variant, "outcome": outcome, **pair}
+        return all(value is None or r[name] == value for name, value in wanted.items())
+
+    return predicate
+
+
+# Each explanation is shown only where a scenario of the grids shows what it explains.
+WHY = (
+    (
+        _is("setuptools", "as-shipped", "ImportError", first="editable", second="editable"),
+        "- ❌ as shipped: the first regular `azurefunctions` Python finds wins, and its `__path__` is that one"
+        " folder. Editable finders (setuptools' default mode), link trees (strict), project folders on"
+        " `sys.path` (compat, and the `.pth` lines of the other backends) each offer a complete regular"
+        " package, as do `--target` folders; a regular install in `site-packages` is found before an editable"
+        " finder is asked, and a `PYTHONPATH` folder before `site-packages`.",
+    ),
+    (
+        _is("setuptools", "pkgutil", "ImportError", first="editable", second="editable"),
+        "- ❌ pkgutil with setuptools' default editable mode: `extend_path` only scans `sys.path` folders, and"
+        " this mode adds none (an import finder maps the name instead), so the other portion is never found;"
+        " modes that add a folder to `sys.path` work.",
+    ),
+    (
+        lambda r: r["first"] in ("editable-exact", "editable-editables") and r["outcome"] == "ImportError",
+        "- ❌ the editables redirector (hatchling's `dev-mode-exact`, pdm-backend's `editables` mode) maps"
+        " top-level names to files in one dictionary shared by every project: the project whose `.pth` file"
+        " Python reads last takes `azurefunctions`, and `extend_path` finds no folder on `sys.path` to add.",
+    ),
+    (
+        _is("flit-core", "pep420", "ImportError", first="editable", second="editable"),
+        "- ❌ flit-core's editable installs: each writes its `.pth` file under the module's name"
+        " (`azurefunctions.pth`), so the second install replaces the first's, and the first project's folder"
+        " leaves `sys.path`, whatever the layout.",
+    ),
+    (
+        _is(outcome="ok-overwritten"),
+        "- ⚠️ overwritten: both wheels hold `azurefunctions/__init__.py` and `azurefunctions/agents/__init__.py`;"
+        " the second install replaces the first's files, whichever installer runs it.",
+    ),
+    (
+        _is(outcome="ok-removed"),
+        "- ⚠️ removed: uninstalling a distribution deletes every file its `RECORD` lists, including the"
+        " `__init__.py` files the survivor installed too; whatever the survivor's `__init__.py` defined is gone.",
+    ),
+)
+
+
+def render_matrix(matrix: dict) -> str:
+    records, observed = matrix["cells"], matrix["observed_with"]
+    counts = {b.name: len(_select(records, backend=b.name)) for b in BACKENDS}
+    per_backend = ", ".join(f"{b.name} {counts[b.name]}" for b in BACKENDS[1:])
+    return "\n".join(
+        [
+            f"Observed with {versions(observed)}; and {backend_versions(observed)}:"
+            f" {len(records)} scenarios, each in its own venv (setuptools {counts['setuptools']}; {per_backend};"
+            " `make matrix` re-runs them and rewrites this section and `tests/matrix.json`).",
+            "",
+            "**setuptools**, the projects as shipped, one grid per variant:",
+            "",
+            *_setuptools_grids(records),
+            f"**The other backends**, each with its Option 2 recipe, the variants {', '.join(BACKEND_VARIANTS)};"
+            " one symbol where pip and uv agree:",
+            "",
+            *_backend_grids(records),
+            *legend(records),
+        ]
+    )
+
+
+# --- the README -----------------------------------------------------------------------------------
+
+SECTIONS = {"summary": render_summary, "recipes": render_recipes, "matrix": render_matrix}
+
+
+def markers(name: str) -> tuple[str, str]:
+    return f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+
+
+def readme_section(text: str, name: str) -> str:
+    """What the README holds between ``name``'s markers (the markers excluded)."""
+    start, end = markers(name)
+    if text.count(start) != 1 or text.count(end) != 1 or text.find(end) < text.find(start):
+        raise LookupError(f"README.md has no single {start} ... {end} section")
+    return text[text.find(start) + len(start) : text.find(end)].strip("\n")
+
+
+def rendered(text: str, matrix: dict) -> str:
+    """``text`` (the README) with every generated section rendered from ``matrix``."""
+    for name, render in SECTIONS.items():
+        readme_section(text, name)  # exactly one pair of markers
+        start, end = markers(name)
+        head, rest = text.split(start)
+        tail = rest.split(end)[1]
+        text = f"{head}{start}\n{render(matrix)}\n{end}{tail}"
+    return text
+
+
+def write(records: list[dict]) -> None:
+    MATRIX.write_text(dump(records), encoding="utf-8")
+    README.write_text(rendered(README.read_text(encoding="utf-8"), load()), encoding="utf-8")
