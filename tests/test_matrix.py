@@ -81,7 +81,7 @@ def test_matrix_cell_turns_out_as_recorded(cell):
 
 
 def test_matrix_cell_consumer_prints_both_results_or_the_recorded_exception(cell):
-    """The consumer prints both results, or the recorded exception followed by the doctor's collision verdict."""
+    """The consumer prints both results, or the recorded exception followed by the doctor's verdict: collision, or broken where a .pth line failed at start-up."""
     recorded, run = cell
     built(run)
     if Cell.of(recorded).uninstall:
@@ -89,7 +89,9 @@ def test_matrix_cell_consumer_prints_both_results_or_the_recorded_exception(cell
     if recorded["outcome"] == "ImportError":
         shown = exception_line(run.consumer.output)
         assert (run.consumer.returncode, shown) == (1, recorded["note"])
-        assert (run.verdict() or "").startswith("VERDICT: collision")
+        # A .pth line that failed at start-up is "broken"; everything else here is a collision.
+        expected = "broken" if run.diagnosis()["failed_pth"] else "collision"
+        assert (run.verdict() or "").startswith(f"VERDICT: {expected}: ")
     else:
         assert (run.consumer.returncode, run.consumer.output) == (0, CONSUMER_OUTPUT)
 
@@ -97,9 +99,11 @@ def test_matrix_cell_consumer_prints_both_results_or_the_recorded_exception(cell
 def test_matrix_cell_doctor_exits_0_exactly_when_ok_and_names_the_cause(cell):
     """``python -m sample_project.doctor --json`` exits 0 where the cell's outcome is ok, and otherwise 1 with the outcome's one cause: hidden-portion, overwritten or removed.
 
-    An ImportError has one other cause: an editable install's ``.pth`` file replaced by
-    the other's (flit-core names both ``azurefunctions.pth``), which takes the first
-    project's folder off ``sys.path``; the doctor must name that file.
+    An ImportError has two other causes the doctor must name: an editable install's
+    ``.pth`` file replaced by the other's (flit-core names both ``azurefunctions.pth``),
+    which takes the first project's folder off ``sys.path``; and ``.pth`` lines that
+    failed at start-up (uv does not install the editables package that pdm-backend's
+    redirecting editables need).
     """
     _, run = cell
     built(run)
@@ -108,8 +112,16 @@ def test_matrix_cell_doctor_exits_0_exactly_when_ok_and_names_the_cause(cell):
     assert run.doctor.returncode == status
     diagnosis = run.diagnosis()
     causes = CAUSES[outcome]
-    if outcome == "ImportError" and overwritten_path_files(run):
-        causes = ["overwritten"] if diagnosis["causes"] == ["overwritten"] else ["hidden-portion", "overwritten"]
+    if outcome == "ImportError" and diagnosis["failed_pth"]:
+        causes = ["failed-pth"]
+        assert {entry["module"] for entry in diagnosis["failed_pth"]} == {
+            f"_editable_impl_{dist.replace('-', '_')}" for dist in Cell.of(run.record).distributions
+        }
+        assert all(entry["lacks"] == ["editables"] for entry in diagnosis["failed_pth"])
+    elif outcome == "ImportError" and overwritten_path_files(run):
+        causes = (
+            ["overwritten"] if diagnosis["causes"] == ["overwritten"] else ["hidden-portion", "overwritten"]
+        )
     assert (diagnosis["status"], diagnosis["causes"]) == (status, causes)
 
 
@@ -124,7 +136,8 @@ def test_matrix_cell_doctor_names_the_folder_python_imports(cell):
         # By default the doctor reports shared names only. Nothing is shared where no
         # __init__.py is in effect, or where one project's folder has left sys.path
         # (its .pth file replaced, which the doctor names instead).
-        assert shipped_by is None or overwritten_path_files(run), f"the doctor does not report {AGENTS}"
+        explained = overwritten_path_files(run) or run.diagnosis()["failed_pth"]
+        assert shipped_by is None or explained, f"the doctor does not report {AGENTS}"
         return
     winner = Path(report["winner"]) if report["winner"] else None
     assert winner == run.imported.folder

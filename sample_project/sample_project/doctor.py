@@ -29,6 +29,7 @@ import importlib.util
 import json
 import marshal
 import os
+import site
 import sys
 import zipfile
 from dataclasses import asdict, dataclass, field
@@ -407,6 +408,68 @@ def read_redirections() -> list[Redirection]:
                     raise CannotTell(f"{file} maps a module in a way the doctor does not model")
                 found.append(Redirection(module_name, args[0], args[1]))
     return found
+
+
+# --- .pth lines that failed at start-up ----------------------------------------------------------
+#
+# site.addpackage runs each line of a site folder's .pth file that starts with "import"; a
+# line that raises is reported on stderr, and start-up goes on without what it installs
+# (an editable install's finder, say). A module such a line imports that is not in
+# sys.modules did not import.
+
+
+def _site_folders() -> list[str]:
+    """The folders site.main reads .pth files from (none under python -S)."""
+    if sys.flags.no_site:
+        return []
+    folders = list(site.getsitepackages()) if hasattr(site, "getsitepackages") else []
+    if site.ENABLE_USER_SITE:
+        folders.append(site.getusersitepackages())
+    return [folder for folder in dict.fromkeys(folders) if _is_dir(folder)]
+
+
+def _missing_imports(file: str) -> list[str]:
+    """The top-level modules ``file`` imports that no finder finds now (what made it fail, likely)."""
+    try:
+        tree = ast.parse(_read_bytes(Path(file)) or b"")
+    except (SyntaxError, ValueError):
+        return []
+    names = [
+        alias.name.split(".")[0]
+        for node in tree.body
+        if isinstance(node, (ast.Import, ast.ImportFrom))
+        for alias in (node.names if isinstance(node, ast.Import) else [ast.alias(node.module or "")])
+        if alias.name and not (isinstance(node, ast.ImportFrom) and node.level)
+    ]
+    return [
+        name
+        for name in dict.fromkeys(names)
+        if name not in sys.modules and importlib.util.find_spec(name) is None
+    ]
+
+
+def failed_path_lines() -> list[dict]:
+    """Each ``import`` line of a .pth file that did not import at start-up: the file, the line, what it lacks."""
+    failed = []
+    for folder in _site_folders():
+        for name in sorted(_listdir(folder)):
+            if not name.endswith(".pth") or name.startswith("."):
+                continue
+            file = os.path.join(folder, name)
+            for line in (_read_bytes(Path(file)) or b"").decode("utf-8", errors="replace").splitlines():
+                if not line.startswith(("import ", "import\t")):
+                    continue
+                try:
+                    statement = ast.parse(line).body
+                except SyntaxError:
+                    continue
+                modules = [a.name for node in statement if isinstance(node, ast.Import) for a in node.names]
+                missing = [module for module in modules if module not in sys.modules]
+                if missing:
+                    spec = importlib.util.find_spec(missing[0].split(".")[0])
+                    lacks = _missing_imports(spec.origin) if spec and spec.origin else []
+                    failed.append({"file": file, "line": line, "module": missing[0], "lacks": lacks})
+    return failed
 
 
 # --- the import system, step by step ------------------------------------------------------------
@@ -1458,6 +1521,7 @@ class Diagnosis:
     problems: dict[str, str]  # distribution -> a RECORD problem
     unreadable: dict[str, str]
     system: str | None  # why the import system itself cannot be modelled
+    failed_pth: list[dict] = field(default_factory=list)  # .pth import lines that failed at start-up
 
     @property
     def hidden(self) -> list[Report]:
@@ -1507,6 +1571,7 @@ class Diagnosis:
             or self.removed
             or self.stale_builds
             or self.stale_finders
+            or self.failed_pth
         ):
             return 1
         if self.undecided or self.system:
@@ -1518,7 +1583,7 @@ class Diagnosis:
         """The verdict's first word: collision (distributions break each other), broken, stale, cannot tell, healthy."""
         if self.hidden or self.overwritten or self.removed:
             return "collision"
-        if self.broken:
+        if self.broken or self.failed_pth:
             return "broken"
         if self.stale_builds or self.stale_finders:
             return "stale"
@@ -1548,6 +1613,10 @@ class Diagnosis:
                 f"{len(self.stale_builds)} installed file(s) put back from a stale build/ folder",
             ),
             (self.stale_finders, f"{len(self.stale_finders)} stale editable finder(s)"),
+            (
+                self.failed_pth,
+                f"{len(self.failed_pth)} .pth line(s) failed at start-up, so what they set up is missing",
+            ),
         ]
         return [phrase for found, phrase in named if found]
 
@@ -1560,6 +1629,7 @@ class Diagnosis:
             (self.removed, "removed"),
             (self.stale_builds, "stale-build"),
             (self.stale_finders, "stale-finder"),
+            (self.failed_pth, "failed-pth"),
             (self.undecided or self.system, "cannot-tell"),
             (self.modified, "modified"),
             (self.deleted, "deleted"),
@@ -1634,6 +1704,12 @@ FILE_LINES = {
 def render(diagnosis: Diagnosis) -> str:
     d = diagnosis
     out = [line for report in d.reports for line in _render_report(report)]
+    for entry in d.failed_pth:
+        lacks = f": {', '.join(entry['lacks'])} is not installed" if entry["lacks"] else ""
+        out.append(
+            f"{entry['file']}: its line `{entry['line']}` failed at start-up ({entry['module']} did not"
+            f" import{lacks}); Python printed why before anything else"
+        )
     for entry in d.overwritten:
         by = " and ".join(entry["by"])
         out.append(f"{entry['file']}: installed by {entry['distribution']}, silently replaced by {by}'s copy")
@@ -1689,6 +1765,17 @@ def _verdict(d: Diagnosis) -> list[str]:
             "FIX: make the shared levels PEP 420 namespace packages (no __init__.py in any distribution):"
         )
         out += [f"  {line}" for line in fix]
+    for entry in d.failed_pth:
+        if entry["lacks"]:
+            # uv 0.13 does not install the editables package that pdm-backend's editable wheels require.
+            out.append(
+                f"FIX: install {', '.join(entry['lacks'])} in this environment ({entry['module']} imports it),"
+                " or reinstall the project in an editable mode that needs nothing at run time."
+            )
+        else:
+            out.append(
+                f"FIX: run python -c 'import {entry['module']}' to see why it fails, then reinstall its project."
+            )
     if d.overwritten and not fix:
         if all(entry["file"].endswith(".pth") for entry in d.overwritten):
             # flit-core names an editable install's .pth after the module, not the distribution.
@@ -1764,7 +1851,17 @@ def examine(
     if missing:
         raise UsageError(f"nothing on this interpreter's import path provides {', '.join(missing)}")
     if not check_files:
-        return Diagnosis(reports, [], [], [], [], {}, dict(sorted(UNREADABLE.items())), env.broken_system)
+        return Diagnosis(
+            reports,
+            [],
+            [],
+            [],
+            [],
+            {},
+            dict(sorted(UNREADABLE.items())),
+            env.broken_system,
+            failed_path_lines(),
+        )
     return Diagnosis(
         reports,
         env.changed_files(),
@@ -1774,6 +1871,7 @@ def examine(
         {d.name: d.problem for d in env.distributions if d.problem},
         dict(sorted(UNREADABLE.items())),
         env.broken_system,
+        failed_path_lines(),
     )
 
 
@@ -1799,6 +1897,7 @@ def diagnose(names: list[str] | None = None, as_json: bool = False) -> tuple[str
         "distribution_problems": d.problems,
         "unreadable": d.unreadable,
         "cannot_model": d.system,
+        "failed_pth": d.failed_pth,
     }
     return json.dumps(payload, indent=2), d.status
 
@@ -1807,7 +1906,8 @@ EXIT_STATUSES = """exit status:
   0  healthy: every portion of every shared name is searched (notes may follow)
   1  a problem, named by the verdict's first word: collision (a hidden portion, a file
      overwritten by another distribution's copy or removed by another's uninstall),
-     broken (an __init__ that fails), stale (a build/ folder, an editable finder)
+     broken (an __init__ that fails, a .pth line that failed at start-up),
+     stale (a build/ folder, an editable finder)
   2  usage error: not a dotted name, or nothing provides it
   3  cannot tell: something the doctor does not model decides (named in the report)"""
 

@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "lib"))  # tests/li
 
 from harness import README, ROOT
 from runner import run_all
-from tables import MATRIX, SECTIONS, readme_section, write
+from tables import MATRIX, SECTIONS, SectionMissing, readme_section, write
 from timing import bench_report
 
 
@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
             readme_section(text, name)
         records, timings, wall = run_all(options.jobs)
         write(records)
-    except (LookupError, RuntimeError) as error:  # no README markers; a backend that would not install
+    except (SectionMissing, RuntimeError) as error:  # no README markers; a backend that would not install
         print(f"{Path(sys.argv[0]).name}: {error}", file=sys.stderr)
         return 1
     print(f"wrote {MATRIX.relative_to(ROOT)} and the README's generated sections: {len(records)} scenarios")

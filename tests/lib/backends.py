@@ -33,9 +33,14 @@ class Backend:
     build_backend: str  # [build-system] build-backend
     requires: str  # the distribution [build-system] requires, pinned in requirements-backends.txt
     recipe: str = ""  # the [tool.*] table that ships azurefunctions/ (PEP 420 or not)
+    # Where the PEP 420 layout needs another table: ``{subpackage}`` is durable or framework.
+    pep420_recipe: str = ""
     # Editable modes beyond the default one: mode -> the lines added to ``recipe`` to select it.
     flavours: dict[str, str] = field(default_factory=dict)
-    runtime: tuple[str, ...] = ()  # distributions its editable wheels require at run time
+    # What its builds import besides the backend (hatchling's editable builds import editables
+    # in every mode): with --no-build-isolation, the venv must have it. What an editable wheel
+    # requires at run time is not preinstalled: each installer resolves it from the wheels.
+    build_requires: tuple[str, ...] = ()
     modes: tuple[str, ...] = ()  # setuptools sets its own; the others: regular, editable, then flavours
 
     def __post_init__(self) -> None:
@@ -50,28 +55,31 @@ class Backend:
         """The pyproject.toml flavour an install mode needs (None: the plain recipe)."""
         return mode if mode in self.flavours else None
 
-    def pyproject(self, shipped: str, flavour: str | None) -> str:
+    def pyproject(self, shipped: str, variant: str, distribution: str, flavour: str | None) -> str:
         """``shipped`` (a setuptools pyproject.toml) with this backend's [build-system] and recipe."""
         project = re.search(r"^\[project\]\n.*?(?=^\[tool\.)", shipped, re.MULTILINE | re.DOTALL)
         if project is None:
             raise ValueError("the shipped pyproject.toml has no [project] table before its [tool.*] tables")
-        build_system, tool = self.pyproject_recipe().split("\n\n")
+        build_system, tool = self.pyproject_recipe(variant, distribution).split("\n\n")
         return f"{build_system}\n\n{project.group(0).rstrip()}\n\n{tool}{self.flavours[flavour] if flavour else ''}"
 
-    def pyproject_recipe(self) -> str:
-        """What this backend's pyproject.toml needs beside [project] to ship azurefunctions/, PEP 420 or not."""
+    def pyproject_recipe(self, variant: str, distribution: str) -> str:
+        """What this backend's pyproject.toml needs beside [project] to ship ``distribution``'s files in ``variant``."""
+        recipe = self.pep420_recipe if variant == "pep420" and self.pep420_recipe else self.recipe
+        subpackage = distribution.rpartition("-")[2]  # durable, framework
         return (
             f'[build-system]\nrequires = ["{self.requires}"]\nbuild-backend = "{self.build_backend}"\n\n'
-            f"{self.recipe}"
+            f"{recipe.replace('{subpackage}', subpackage)}"
         )
 
-    def configure(self, tree: Path, distributions: Sequence[str], flavour: str | None) -> None:
+    def configure(self, tree: Path, variant: str, distributions: Sequence[str], flavour: str | None) -> None:
         """Write each distribution's pyproject.toml in ``tree`` for this backend (setuptools: as shipped)."""
         if self.name == "setuptools":
             return
         for dist in distributions:
             pyproject = tree / dist / "pyproject.toml"
-            pyproject.write_text(self.pyproject(pyproject.read_text(encoding="utf-8"), flavour), "utf-8")
+            text = self.pyproject(pyproject.read_text(encoding="utf-8"), variant, dist, flavour)
+            pyproject.write_text(text, "utf-8")
 
     def install_args(self, mode: str, source: Path) -> list[str | os.PathLike[str]]:
         """What follows ``pip install`` (or ``uv pip install``) for ``mode``: a wheel or a project folder."""
@@ -93,7 +101,7 @@ class Backend:
         if self.name == "setuptools":
             return []  # virtualenv seeds the pinned setuptools
         pins = backend_pins()
-        wanted = [self.requires.split(">")[0].split("=")[0], *self.runtime]
+        wanted = [self.requires.split(">")[0].split("=")[0], *self.build_requires]
         needed = [f"{name}=={pins[name]}" for name in closure(wanted)]
         uv = [uv_binary(), "pip", "install", "--python", s.venv.python, "--offline", "--no-index"]
         return [[*uv, "--find-links", WHEELS, "--cache-dir", s.workspace / "uv cache", *needed]]
@@ -139,10 +147,16 @@ BACKENDS = (
         "hatchling>=1.33",
         '[tool.hatch.build.targets.wheel]\npackages = ["azurefunctions"]\n',
         flavours={"editable-exact": "dev-mode-exact = true\n"},
-        runtime=("editables",),
+        build_requires=("editables",),
     ),
     Backend(
-        "flit-core", "flit_core.buildapi", "flit-core>=4.2", '[tool.flit.module]\nname = "azurefunctions"\n'
+        "flit-core",
+        "flit_core.buildapi",
+        "flit-core>=4.2",
+        '[tool.flit.module]\nname = "azurefunctions"\n',
+        # flit ships one module: with the shared levels as namespaces, that is the subpackage.
+        # (The dotted name would silently leave the shared __init__.py files out of the other variants.)
+        pep420_recipe='[tool.flit.module]\nname = "azurefunctions.agents.{subpackage}"\n',
     ),
     Backend(
         "pdm-backend",
@@ -150,7 +164,6 @@ BACKENDS = (
         "pdm-backend>=2.5",
         '[tool.pdm.build]\nincludes = ["azurefunctions"]\n',
         flavours={"editable-editables": 'editable-backend = "editables"\n'},
-        runtime=("editables",),
     ),
     Backend(
         "poetry-core",

@@ -380,7 +380,8 @@ class Scenario:
         result = self.venv.execute([self.venv.python, probe, json.dumps(targets)], extra_env=self.path_env())
         if result.returncode:
             raise RuntimeError(f"the probe failed:\n{result}")
-        return json.loads(result.output)
+        # Its one line comes last: Python may print a failing .pth line's error at start-up first.
+        return json.loads(result.output.strip().splitlines()[-1])
 
     def install_both(self, first: str, second: str) -> list[int]:
         """Install durable in mode ``first``, then framework in ``second``: the exit codes."""

@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from backends import BY_NAME, Backend, failure
+from backends import BY_NAME, WHEELS, Backend, failure
 from cells import CELL_FIELDS, Cell, Install, Uninstall, cells, distributions
 from filelock import FileLock
 from harness import (
@@ -82,8 +82,12 @@ class CellRun:
         return next((line for line in lines if line.startswith("VERDICT: ")), None)
 
     def diagnosis(self) -> dict:
-        """The doctor's JSON report: ``status``, ``causes``, ``reports``, ..."""
-        return json.loads(self.doctor.output)
+        """The doctor's JSON report: ``status``, ``causes``, ``reports``, ...
+
+        After what Python printed at start-up, if anything (a failing .pth line's error).
+        """
+        output = self.doctor.output
+        return json.loads(output[output.index("{\n") :] if not output.startswith("{") else output)
 
     def report(self, name: str) -> dict | None:
         """The doctor's report on package ``name``, if it reports that name."""
@@ -175,7 +179,7 @@ class Workshop:
         """
         s = self._state((backend.name,)).scenario
         tree = copy_tree(dest.with_suffix(".tree"), variant)
-        backend.configure(tree, distributions(variant), None)
+        backend.configure(tree, variant, distributions(variant), None)
         dest.mkdir()
         for dist in distributions(variant):
             built = s.venv.execute(
@@ -194,7 +198,7 @@ class Workshop:
         key = (backend.name, variant, flavour)
         if key not in self._trees:
             tree = copy_tree(self._own / "trees" / "-".join(filter(None, key)), variant)
-            backend.configure(tree, distributions(variant), flavour)
+            backend.configure(tree, variant, distributions(variant), flavour)
             self._trees[key] = tree
         return self._trees[key]
 
@@ -272,7 +276,10 @@ class Workshop:
         if step.mode == "target":
             s.targets.append(s.workspace / f"target {step.distribution}")
             args = ["--target", s.targets[-1], *args]
-        installed = s.venv.execute([*s.installer_command(installer), *args], cwd=tree)
+        # --find-links: what an editable wheel requires (editables, for the redirecting modes)
+        # comes from the pinned wheels, still --no-index.
+        command = [*s.installer_command(installer), "--find-links", WHEELS, *args]
+        installed = s.venv.execute(command, cwd=tree)
         return failure(installed.output, tree) if installed.returncode else None
 
 

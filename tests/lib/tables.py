@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 
 from backends import BACKENDS, backend_pins
 from cells import BACKEND_VARIANTS, SHORT, VARIANTS, Cell
-from harness import README, ROOT, bundled_wheel, pins
+from harness import DURABLE, FRAMEWORK, README, ROOT, bundled_wheel, pins
 
 MATRIX = ROOT / "tests" / "matrix.json"
 
@@ -183,14 +183,20 @@ def render_recipes(matrix: dict) -> str:
             if not failing
             else (f"holds for {'; '.join(holds) or 'no row'}; not for {'; '.join(failing)}")
         )
-        lines += [
-            f"- **{backend.name}** ({verdict}, pip and uv):",
-            "",
-            "  ```toml",
-            *(f"  {line}" if line else "" for line in backend.pyproject_recipe().splitlines()),
-            "  ```",
-            "",
-        ]
+        recipes = {dist: backend.pyproject_recipe("pep420", dist) for dist in (DURABLE, FRAMEWORK)}
+        shown = (
+            [recipes[DURABLE]]
+            if recipes[DURABLE] == recipes[FRAMEWORK]
+            else [f"# {dist}\n{recipe}" for dist, recipe in recipes.items()]
+        )
+        lines += [f"- **{backend.name}** ({verdict}, pip and uv):", ""]
+        for recipe in shown:
+            lines += [
+                "  ```toml",
+                *(f"  {line}" if line else "" for line in recipe.splitlines()),
+                "  ```",
+                "",
+            ]
     return "\n".join(lines).rstrip()
 
 
@@ -327,10 +333,17 @@ WHY = (
         " Python reads last takes `azurefunctions`, and `extend_path` finds no folder on `sys.path` to add.",
     ),
     (
-        _is("flit-core", "pep420", "ImportError", first="editable", second="editable"),
-        "- ❌ flit-core's editable installs: each writes its `.pth` file under the module's name"
-        " (`azurefunctions.pth`), so the second install replaces the first's, and the first project's folder"
-        " leaves `sys.path`, whatever the layout.",
+        _is("flit-core", "pkgutil", "ImportError", first="editable", second="editable"),
+        "- ❌ flit-core's editable installs: each writes its `.pth` file under its module's name, so two"
+        " projects whose module is `azurefunctions` both write `azurefunctions.pth`: the second install"
+        " replaces the first's, and the first project's folder leaves `sys.path` (the doctor names the"
+        " replaced `.pth`). Its PEP 420 recipe names each project's own subpackage as the module instead.",
+    ),
+    (
+        _is("pdm-backend", None, "ImportError", installer="uv", first="editable-editables"),
+        "- ❌ uv with pdm-backend's `editables` mode: uv does not install the `editables` package the editable"
+        " wheels require (pip does), so each project's `.pth` line fails at start-up, Python prints the error,"
+        " and nothing provides `azurefunctions`; the doctor names the failed lines and what they lack.",
     ),
     (
         _is(outcome="ok-overwritten"),
@@ -376,11 +389,15 @@ def markers(name: str) -> tuple[str, str]:
     return f"<!-- {name}:start -->", f"<!-- {name}:end -->"
 
 
+class SectionMissing(LookupError):
+    """The README lacks a generated section's markers."""
+
+
 def readme_section(text: str, name: str) -> str:
     """What the README holds between ``name``'s markers (the markers excluded)."""
     start, end = markers(name)
     if text.count(start) != 1 or text.count(end) != 1 or text.find(end) < text.find(start):
-        raise LookupError(f"README.md has no single {start} ... {end} section")
+        raise SectionMissing(f"README.md has no single {start} ... {end} section")
     return text[text.find(start) + len(start) : text.find(end)].strip("\n")
 
 
