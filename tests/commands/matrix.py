@@ -18,31 +18,33 @@ from tables import MATRIX, SECTIONS, SectionMissing, readme_section, write
 from timing import bench_report
 
 
-def jobs_option(parser: argparse.ArgumentParser) -> None:
+def jobs(description: str, argv: list[str] | None) -> int:
+    """The ``--jobs`` option of make matrix and make bench: parallel groups of scenarios."""
+    parser = argparse.ArgumentParser(
+        description=description, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument(
         "--jobs", type=int, default=os.cpu_count() or 1, help="parallel groups of scenarios (default: cores)"
     )
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    jobs_option(parser)
     options = parser.parse_args(argv)
     if options.jobs < 1:
         parser.error("--jobs takes a whole number of at least 1")
+    return options.jobs
+
+
+def main(argv: list[str] | None = None) -> int:
+    workers = jobs(__doc__, argv)
     try:
         text = README.read_text(encoding="utf-8")
         for name in SECTIONS:  # fail before a run of several minutes, not after
             readme_section(text, name)
-        records, timings, wall = run_all(options.jobs)
+        records, timings, wall = run_all(workers)
         write(records)
     except (SectionMissing, RuntimeError) as error:  # no README markers; a backend that would not install
         print(f"{Path(sys.argv[0]).name}: {error}", file=sys.stderr)
         return 1
     print(f"wrote {MATRIX.relative_to(ROOT)} and the README's generated sections: {len(records)} scenarios")
-    print(bench_report(records, timings, wall, options.jobs))
+    print(bench_report(records, timings, wall, workers))
     return 0
 
 

@@ -253,41 +253,59 @@ def _where(records: list[dict]) -> str:
     return "; ".join(f"{key} ({', '.join(installers)})" for key, installers in groups.items())
 
 
+def _noted_files(records: list[dict], verb: str) -> str:
+    """The files the records' notes name (``DIST: FILES replaced ...`` or ``DIST: FILES removed``)."""
+    return "; ".join(sorted({r["note"].split(": ", 1)[1].rsplit(f" {verb}", 1)[0] for r in records}))
+
+
+# What each outcome's legend line says was observed, from the records that have it.
+OBSERVED = (
+    (
+        "ok",
+        "✅",
+        lambda rs: (
+            "the consumer printed both results, and every installed file is the one its distribution shipped."
+        ),
+    ),
+    (
+        "ok-overwritten",
+        "⚠️ overwritten",
+        lambda rs: (
+            "the consumer printed both results, but the second install replaced files the first had"
+            f" installed ({_noted_files(rs, 'replaced')}) without a warning; the grid names the distribution whose"
+            " `azurefunctions/agents/__init__.py` Python uses."
+        ),
+    ),
+    (
+        "ok-removed",
+        "⚠️ removed",
+        lambda rs: (
+            "uninstalling one distribution deleted files the survivor had installed too"
+            f" ({_noted_files(rs, 'removed')}); the survivor still imported, through folders that are now"
+            " namespace packages."
+        ),
+    ),
+    (
+        "ImportError",
+        "❌",
+        lambda rs: (
+            f"the consumer failed with {' or '.join(f'`{n}`' for n in sorted({r['note'] for r in rs}))},"
+            " although the module's distribution is installed."
+        ),
+    ),
+)
+
+
 def legend(records: list[dict]) -> list[str]:
     """One line for each outcome the grids show, saying what was observed, then why, where the grids show it."""
     lines = ["What the grids show:", ""]
     by_outcome: dict[str, list[dict]] = {}
     for record in records:
         by_outcome.setdefault(record["outcome"], []).append(record)
-    ok = by_outcome.get("ok", [])
-    if ok:
-        lines.append(
-            f"- ✅ ({_count(ok, 'scenario')}): the consumer printed both results, and every installed"
-            " file is the one its distribution shipped."
-        )
-    overwritten = by_outcome.get("ok-overwritten", [])
-    if overwritten:
-        files = sorted({r["note"].split(": ", 1)[1].rsplit(" replaced", 1)[0] for r in overwritten})
-        lines.append(
-            f"- ⚠️ overwritten ({_count(overwritten, 'scenario')}): the consumer printed both results, but"
-            f" the second install replaced files the first had installed ({'; '.join(files)}) without a"
-            " warning; the grid names the distribution whose `azurefunctions/agents/__init__.py` Python uses."
-        )
-    removed = by_outcome.get("ok-removed", [])
-    if removed:
-        files = sorted({r["note"].split(": ", 1)[1].rsplit(" removed", 1)[0] for r in removed})
-        lines.append(
-            f"- ⚠️ removed ({_count(removed, 'scenario')}): uninstalling one distribution deleted files the"
-            f" survivor had installed too ({'; '.join(files)}); the survivor still imported, through folders"
-            " that are now namespace packages."
-        )
-    failed = by_outcome.get("ImportError", [])
-    if failed:
-        notes = sorted({r["note"] for r in failed})
-        lines.append(
-            f"- ❌ ({_count(failed, 'scenario')}): the consumer failed with {' or '.join(f'`{n}`' for n in notes)},"
-            " although the module's distribution is installed."
-        )
+    for outcome, label, says in OBSERVED:
+        these = by_outcome.get(outcome, [])
+        if these:
+            lines.append(f"- {label} ({_count(these, 'scenario')}): {says(these)}")
     for outcome, what in (
         ("build-error", "the backend refused to build"),
         ("install-error", "the install failed"),
