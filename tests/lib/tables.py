@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from backends import BACKENDS, backend_pins
 from cells import BACKEND_VARIANTS, SHORT, VARIANTS, Cell
@@ -158,7 +158,7 @@ def render_summary(matrix: dict) -> str:
             "Which copy is found first depends on how the two were installed (measured with"
             f" pip {observed['pip']} and setuptools {observed['setuptools']}; durable is installed first;"
             " the [compatibility matrix](#compatibility-matrix) below has every mode, with uv and"
-            " five other build backends too):",
+            f" {len(BACKENDS) - 1} other build backends too):",
             "",
             *_table(["install mode (durable, framework)", "as shipped", "with the PEP 420 fix"], rows),
         ]
@@ -168,20 +168,31 @@ def render_summary(matrix: dict) -> str:
 # --- the backends' Option 2 recipes ---------------------------------------------------------------
 
 
-def _modes_where(records: list[dict], predicate: Callable[[dict], bool]) -> list[str]:
-    return list(dict.fromkeys(row_label(r) for r in records if predicate(r)))
+# What the matrix observed about a recipe beyond its grid (test_matrix_cell_was_built_by_its_backend).
+RECIPE_NOTES = {
+    "uv-build": lambda observed: (
+        "`uv pip install` builds a uv-build project with the uv_build compiled into uv itself whenever"
+        f" `requires` admits uv's version: the matrix's editable installs by uv ran uv {observed['uv']}'s,"
+        f" pip ran the pinned uv-build {observed['uv-build']}."
+    ),
+}
 
 
 def render_recipes(matrix: dict) -> str:
     lines = []
     for backend in BACKENDS[1:]:
         records = _select(matrix["cells"], backend=backend.name, variant="pep420")
-        failing = _modes_where(records, lambda r: r["outcome"] != "ok")
-        holds = _modes_where(records, lambda r: r["outcome"] == "ok")
+        failing: dict[str, list[dict]] = {}
+        for record in records:
+            if record["outcome"] != "ok":
+                failing.setdefault(row_label(record), []).append(record)
         verdict = (
-            "holds in every row"
+            "✅ in every row, with pip and uv"
             if not failing
-            else (f"holds for {'; '.join(holds) or 'no row'}; not for {'; '.join(failing)}")
+            else (
+                "✅ in every row, with pip and uv, but "
+                + "; ".join(f"{label}: {_both(rs)}" for label, rs in failing.items())
+            )
         )
         recipes = {dist: backend.pyproject_recipe("pep420", dist) for dist in (DURABLE, FRAMEWORK)}
         shown = (
@@ -189,7 +200,7 @@ def render_recipes(matrix: dict) -> str:
             if recipes[DURABLE] == recipes[FRAMEWORK]
             else [f"# {dist}\n{recipe}" for dist, recipe in recipes.items()]
         )
-        lines += [f"- **{backend.name}** ({verdict}, pip and uv):", ""]
+        lines += [f"- **{backend.name}** ({verdict}):", ""]
         for recipe in shown:
             lines += [
                 "  ```toml",
@@ -197,6 +208,8 @@ def render_recipes(matrix: dict) -> str:
                 "  ```",
                 "",
             ]
+        if backend.name in RECIPE_NOTES:
+            lines += [f"  {RECIPE_NOTES[backend.name](matrix['observed_with'])}", ""]
     return "\n".join(lines).rstrip()
 
 
