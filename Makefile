@@ -38,7 +38,7 @@ run: ## run the consumer in ./venv (as shipped: the ImportError)
 	cd sample_project && ../$(DEV)/bin/python sample_project/main.py
 
 demo: $(STAMP) ## the collision, then the PEP 420 fix, in a scratch copy and fresh venvs
-	$(TOOLPY) tests/commands/demo.py
+	$(TOOLPY) -B tests/commands/demo.py
 
 # pytest's temporary folders go in one folder removed on exit (in memory, in
 # /dev/shm, where there is one: the scenarios write and remove thousands of small
@@ -55,17 +55,17 @@ fuzz: $(STAMP) ## the doctor's differential test, deep: 10,000 layouts per inter
 		PYTEST_ARGS="-k test_the_doctor_predicts_what_python_imports --hypothesis-show-statistics $(PYTEST_ARGS)"
 
 matrix: $(STAMP) ## re-run every matrix scenario; rewrite tests/matrix.json and the README's tables
-	$(TOOLPY) tests/commands/matrix.py
+	$(TOOLPY) -B tests/commands/matrix.py
 
 bench: $(STAMP) ## re-run every matrix scenario and print the cost per scenario (writes nothing)
-	$(TOOLPY) tests/commands/bench.py
+	$(TOOLPY) -B tests/commands/bench.py
 
 lint: $(STAMP) ## ruff over the whole checkout
 	$(TOOLS)/bin/ruff check --config tests/ruff.toml --cache-dir $(TOOLS)/ruff-cache .
 	$(TOOLS)/bin/ruff format --config tests/ruff.toml --cache-dir $(TOOLS)/ruff-cache --check .
 
 fix-branch: ## create the local branch pep420-fix: tests/fixes/pep420.patch as one commit
-	$(PYTHON) tests/commands/fix_branch.py
+	$(PYTHON) -B tests/commands/fix_branch.py
 
 clean: ## remove what 'make install' and builds wrote (keeps the tool venv)
 	rm -rf $(DEV)

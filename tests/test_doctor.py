@@ -433,10 +433,79 @@ def test_a_missing_script_or_folder_is_a_note_not_a_removal(make_scenario, tmp_p
 
 
 def test_an_unknown_hook_means_no_confident_healthy(make_scenario, tmp_path):
-    """With an import hook it does not model (hatchling's dev-mode-exact installs one), the doctor never says healthy: what the hook serves is in no report, so exit 3."""
+    """With an import hook it does not model, the doctor never says healthy: what the hook serves is in no report, so exit 3."""
     hook = hook_folder(tmp_path, "sys.meta_path.append(Redirect)")
     _, report = doctor(make_scenario, [hook])
 
     assert report.returncode == 3
     assert "import hooks it does not model (<class 'sitecustomize.Redirect'>)" in report.output
     assert report.output.splitlines()[-1].startswith("VERDICT: cannot tell: every name:")
+
+
+def redirector_folder(tmp_path: Path, finder: str, start_up: str) -> Path:
+    """A PYTHONPATH folder with an ``editables/redirector.py`` holding ``finder``, and a sitecustomize running ``start_up``."""
+    hook = tmp_path / "redirector"
+    (hook / "editables").mkdir(parents=True)
+    (hook / "editables" / "__init__.py").write_text("")
+    (hook / "editables" / "redirector.py").write_text(finder)
+    (hook / "sitecustomize.py").write_text(start_up)
+    return hook
+
+
+def editables_redirector() -> str:
+    """editables' own redirector.py, from the pinned wheel in the tool venv."""
+    wheel = next(Path(sys.prefix, "wheels").glob("editables-*.whl"))
+    with zipfile.ZipFile(wheel) as archive:
+        return archive.read("editables/redirector.py").decode()
+
+
+def test_an_editables_redirector_of_unknown_code_is_cannot_tell(make_scenario, tmp_path):
+    """A RedirectingFinder in editables.redirector whose find_spec is not the one the doctor mirrors: exit 3, naming the file."""
+    finder = "class RedirectingFinder:\n    @classmethod\n    def find_spec(cls, name, path=None, target=None):\n        return None\n"
+    start_up = "import sys\nfrom editables.redirector import RedirectingFinder\nsys.meta_path.append(RedirectingFinder)\n"
+    hook = redirector_folder(tmp_path, finder, start_up)
+    _, report = doctor(make_scenario, [hook])
+
+    assert report.returncode == 3
+    assert (
+        f"{hook / 'editables' / 'redirector.py'} is an editables redirector the doctor does not model"
+        in report.output
+    )
+
+
+def test_an_editables_redirector_map_no_bootstrap_explains_is_cannot_tell(make_scenario, tmp_path):
+    """editables' real redirector, given a map by something other than an ``_editable_impl_*`` module: the doctor cannot tell what else maps names, so exit 3."""
+    start_up = (
+        "from editables.redirector import RedirectingFinder as F\n"
+        "F.install()\n"
+        f"F.map_module('elsewhere', {str(tmp_path / 'elsewhere' / '__init__.py')!r})\n"
+    )
+    hook = redirector_folder(tmp_path, editables_redirector(), start_up)
+    _, report = doctor(make_scenario, [hook])
+
+    assert report.returncode == 3
+    assert "the editables redirector maps names its bootstrap modules do not explain" in report.output
+
+
+def test_an_editables_redirector_hides_the_project_mapped_first(make_scenario, tmp_path):
+    """Two ``_editable_impl_*`` modules map the same top-level name: Python imports the one mapped last, and the doctor calls the other a hidden portion of a collision."""
+    first = pkgutil_top_with_regular_sub(tmp_path / "first")
+    second = pep420_portion(tmp_path / "second")
+    hook = redirector_folder(
+        tmp_path,
+        editables_redirector(),
+        "import _editable_impl_first, _editable_impl_second\n",
+    )
+    for name, project in (("first", first), ("second", second)):
+        (hook / f"_editable_impl_{name}.py").write_text(
+            "from editables.redirector import RedirectingFinder as F\nF.install()\n"
+            f"F.map_module('ns', {str(project / 'ns' / '__init__.py')!r})\n"
+        )
+    (second / "ns" / "__init__.py").write_text("")  # a regular package, mapped last
+    s, report = doctor(make_scenario, [hook])
+    python = s.venv.execute([s.venv.python, "-c", "import ns; print(ns.__file__)"], extra_env=s.path_env())
+
+    assert python.output.strip().endswith(str(second / "ns" / "__init__.py"))
+    assert report.returncode == 1
+    assert f"[hidden] {first / 'ns'}\n" in report.output
+    assert "found by the editables redirector (mapped by _editable_impl_second)" in report.output

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 from backends import BACKENDS
-from cells import OUTCOMES, VARIANTS, Cell, cells
+from cells import OUTCOMES, VARIANTS, Cell, Install, cells
 from conftest import attach_log
 from harness import CONSUMER_OUTPUT, ROOT, Result, apply_fix, consumer_imports, copy_tree, exception_line
 from runner import AGENTS, CellRun, Workshop, group_of, run_cell
-from tables import SECTIONS, legend, load, readme_section, toolchain
+from tables import PDM_FALLBACK, SECTIONS, legend, load, readme_section, toolchain
 from timing import Timing, bench_report, command_kind
 
 MATRIX = load()
@@ -130,7 +130,6 @@ def test_matrix_cell_doctor_names_the_folder_python_imports(cell):
     _, run = cell
     built(run)
     shipped_by = run.record["shared_init"]
-    assert run.imported.shipped_by == shipped_by  # Python imported the package the probe saw
     report = run.report(AGENTS)
     if report is None:
         # By default the doctor reports shared names only. Nothing is shared where no
@@ -140,7 +139,7 @@ def test_matrix_cell_doctor_names_the_folder_python_imports(cell):
         assert shipped_by is None or explained, f"the doctor does not report {AGENTS}"
         return
     winner = Path(report["winner"]) if report["winner"] else None
-    assert winner == run.imported.folder
+    assert winner == run.imported_from
     if shipped_by is None:
         assert report["resolved"] != "regular"
     else:
@@ -172,7 +171,7 @@ def test_matrix_cell_was_built_by_its_backend(cell):
     cell_ = Cell.of(recorded)
     expected = {}
     for step in cell_.steps():
-        if hasattr(step, "mode"):
+        if isinstance(step, Install):
             version = versions[cell_.backend]
             if cell_.backend == "uv-build" and cell_.installer == "uv" and step.mode.startswith("editable"):
                 version = versions["uv"]
@@ -229,14 +228,33 @@ def test_variant_patch_applies_cleanly_to_the_current_tree(variant):
 
 
 def test_bench_sorts_each_command_by_installer_verb_and_mode():
-    """``make bench`` tells pip from uv, editable from --target from wheel installs, and the consumer, the probe, the doctor and ``python -c`` apart."""
+    """``make bench`` tells pip from uv, editable from --target from wheel installs, a backend's set-up, and the consumer, the probe, the doctor and ``python -c`` apart."""
     py, uv = "/v/bin/python", "/t/bin/uv"
     commands = {
         "pip install --editable": [py, "-m", "pip", "install", "--no-index", "--editable", "/src/d"],
         "pip install --target": [py, "-m", "pip", "install", "--target", "/t d", "/w/d.whl"],
         "pip install WHEEL": [py, "-m", "pip", "install", "--no-index", "/w/d.whl"],
         "pip uninstall": [py, "-m", "pip", "uninstall", "--yes", "d"],
-        "uv install --editable": [uv, "pip", "install", "--python", py, "--editable", "/src/d"],
+        "uv install --editable": [
+            uv,
+            "pip",
+            "install",
+            "--python",
+            py,
+            "--no-build-isolation",
+            "--editable",
+            "/d",
+        ],
+        "backend set-up": [
+            uv,
+            "pip",
+            "install",
+            "--python",
+            py,
+            "--offline",
+            "--no-index",
+            "hatchling==1.33.0",
+        ],
         "uv uninstall": [uv, "pip", "uninstall", "--python", py, "d"],
         "probe": [py, "/ws/probe.py", "[]"],
         "doctor": [py, "-m", "sample_project.doctor", "--json"],
@@ -281,15 +299,25 @@ def test_legend_has_a_line_only_for_what_the_grids_show():
         "installer": "pip",
         "uninstall": None,
         "reverse": False,
+        "files": [],
     }
     records = [
-        {**base, "first": "regular", "second": "regular", "outcome": "ok", "shared_init": None, "note": ""},
+        {
+            **base,
+            "first": "regular",
+            "second": "regular",
+            "outcome": "ok",
+            "shared_init": None,
+            "missing": None,
+            "note": "",
+        },
         {
             **base,
             "first": "editable",
             "second": "editable",
             "outcome": "ImportError",
             "shared_init": "azure-functions-agent-durable",
+            "missing": "azurefunctions.agents.framework",
             "note": "ModuleNotFoundError: No module named 'azurefunctions.agents.framework'",
         },
     ]
@@ -299,3 +327,39 @@ def test_legend_has_a_line_only_for_what_the_grids_show():
     assert "`ModuleNotFoundError: No module named 'azurefunctions.agents.framework'`" in bullets[1]
     assert bullets[2].startswith("- ❌ as shipped: the first regular `azurefunctions` Python finds wins")
     assert not any("⚠️" in line or "⛔" in line for line in lines)
+
+
+def _records_of(**fields) -> list:
+    return [_cell_param(r) for r in RECORDS if all(r[name] == value for name, value in fields.items())]
+
+
+@pytest.mark.parametrize(
+    "cell_run",
+    _records_of(backend="pdm-backend", variant="pep420", first="editable-editables"),
+    indirect=True,
+)
+def test_pdm_editables_mode_falls_back_to_a_path_entry_for_namespace_packages(cell):
+    """pdm-backend's editables mode, asked for a PEP 420 layout, warns and writes a path .pth line instead of the redirector: the doctor finds both portions through path entries."""
+    _, run = cell
+    assert PDM_FALLBACK in str(run.log)
+    portions = run.report(AGENTS)["portions"]
+    assert len(portions) == 2
+    assert all(portion["via"].startswith("path entry ") for portion in portions)
+
+
+# What the consumer prints after the doctor's verdict, for each cause of an ImportError (text, not JSON).
+FIXES = {
+    "hidden-portion": "FIX: make the shared levels PEP 420 namespace packages",
+    "overwritten": "FIX: two editable installs wrote the same .pth file (flit-core names it after the module)",
+    "failed-pth": "FIX: install editables in this environment (_editable_impl_azure_functions_agent_",
+}
+
+
+@pytest.mark.parametrize("cell_run", _records_of(outcome="ImportError"), indirect=True)
+def test_matrix_cell_consumer_prints_the_doctor_s_fix_for_its_cause(cell):
+    """After an ImportError the consumer prints the doctor's fix for each cause the doctor found: PEP 420 for a hidden portion, one editable install for a replaced .pth file, the missing package for a .pth line that failed at start-up."""
+    _, run = cell
+    causes = run.diagnosis()["causes"]
+    assert causes
+    for cause in causes:
+        assert FIXES[cause] in run.consumer.output

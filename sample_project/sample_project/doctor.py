@@ -616,7 +616,9 @@ class ImportSystem:
         file = getattr(sys.modules.get(redirector.__module__), "__file__", None)
         text = (_read_bytes(Path(file)) or b"").decode("utf-8", errors="replace") if file else ""
         if not all(marker in text for marker in _REDIRECTOR_MARKERS):
-            raise CannotTell(f"{file or redirector!r} is an editables redirector the doctor does not model")
+            raise CannotTell(
+                f"{file or repr(redirector)} is an editables redirector the doctor does not model"
+            )
         redirections = read_redirections()
         live = getattr(redirector, "_redirections", None)
         effective = {r.name: r.file for r in redirections}  # the last map_module of a name wins
@@ -1767,7 +1769,8 @@ def _verdict(d: Diagnosis) -> list[str]:
         out += [f"  {line}" for line in fix]
     for entry in d.failed_pth:
         if entry["lacks"]:
-            # uv 0.13 does not install the editables package that pdm-backend's editable wheels require.
+            # uv resolves pdm-backend projects from their static [project] dependencies (uv issue 2130),
+            # so it never installs the editables package the backend adds to editables-mode wheels.
             out.append(
                 f"FIX: install {', '.join(entry['lacks'])} in this environment ({entry['module']} imports it),"
                 " or reinstall the project in an editable mode that needs nothing at run time."

@@ -14,11 +14,12 @@ from __future__ import annotations
 import os
 import re
 import sys
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness import ROOT, Scenario, uv_binary
+from harness import ROOT, Scenario, install_args, pins, uv_binary
 
 # Where `make` downloads the wheels of tests/requirements-backends.txt.
 WHEELS = Path(sys.prefix, "wheels")
@@ -37,9 +38,11 @@ class Backend:
     pep420_recipe: str = ""
     # Editable modes beyond the default one: mode -> the lines added to ``recipe`` to select it.
     flavours: dict[str, str] = field(default_factory=dict)
-    # What its builds import besides the backend (hatchling's editable builds import editables
-    # in every mode): with --no-build-isolation, the venv must have it. What an editable wheel
-    # requires at run time is not preinstalled: each installer resolves it from the wheels.
+    # What its builds import besides the backend: hatchling's editable builds import editables
+    # in every mode (its get_requires_for_build_editable asks for it), so with
+    # --no-build-isolation the venv has it, which also gives its dev-mode-exact wheels what
+    # they need at run time. pdm-backend vendors editables for building, so what its
+    # editables-mode wheels require at run time is left to each installer to resolve.
     build_requires: tuple[str, ...] = ()
     modes: tuple[str, ...] = ()  # setuptools sets its own; the others: regular, editable, then flavours
 
@@ -81,28 +84,21 @@ class Backend:
             text = self.pyproject(pyproject.read_text(encoding="utf-8"), variant, dist, flavour)
             pyproject.write_text(text, "utf-8")
 
-    def install_args(self, mode: str, source: Path) -> list[str | os.PathLike[str]]:
+    def install_args(
+        self, mode: str, source: Path, target: Path | None = None
+    ) -> list[str | os.PathLike[str]]:
         """What follows ``pip install`` (or ``uv pip install``) for ``mode``: a wheel or a project folder."""
-        if mode in ("regular", "target"):
-            return [source]
-        if self.name == "setuptools" and mode.startswith("editable-"):
-            return [
-                "--editable",
-                source,
-                "--config-settings",
-                f"editable_mode={mode.removeprefix('editable-')}",
-            ]
-        if mode in self.editable_modes:
-            return ["--editable", source]
-        raise ValueError(f"{self.name} has no install mode {mode!r}")
+        if mode not in self.modes:
+            raise ValueError(f"{self.name} has no install mode {mode!r}")
+        # The other backends' editable modes are chosen in pyproject.toml (flavour), not here.
+        return install_args("editable" if mode in self.flavours else mode, source, target)
 
     def setup_commands(self, s: Scenario) -> list[list[str | os.PathLike[str]]]:
         """Install this backend (and what its editable wheels need) into a fresh venv, from the pinned wheels."""
         if self.name == "setuptools":
             return []  # virtualenv seeds the pinned setuptools
-        pins = backend_pins()
-        wanted = [self.requires.split(">")[0].split("=")[0], *self.build_requires]
-        needed = [f"{name}=={pins[name]}" for name in closure(wanted)]
+        pinned = pins(BACKEND_REQUIREMENTS)
+        needed = [f"{name}=={pinned[name]}" for name in closure([self.name, *self.build_requires])]
         uv = [uv_binary(), "pip", "install", "--python", s.venv.python, "--offline", "--no-index"]
         return [[*uv, "--find-links", WHEELS, "--cache-dir", s.workspace / "uv cache", *needed]]
 
@@ -119,18 +115,33 @@ def failure(output: str, tree: Path) -> tuple[str, str]:
     return "install-error", (lines or [""])[-1]
 
 
-# What each backend's wheels need besides the backend itself (tests/requirements-backends.txt).
-DEPENDENCIES = {"hatchling": ("packaging", "pathspec", "pluggy", "tomlkit", "trove-classifiers")}
+def requirements_of(name: str) -> list[str]:
+    """What the pinned wheel of ``name`` requires on this interpreter (its METADATA's Requires-Dist)."""
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    wheel = next(w for w in WHEELS.glob("*.whl") if canonicalize_name(w.name.split("-")[0]) == name)
+    with zipfile.ZipFile(wheel) as archive:
+        metadata = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
+        lines = archive.read(metadata).decode("utf-8").splitlines()
+    found = [
+        Requirement(line.removeprefix("Requires-Dist:").strip())
+        for line in lines
+        if line.startswith("Requires-Dist:")
+    ]
+    return [canonicalize_name(r.name) for r in found if r.marker is None or r.marker.evaluate({"extra": ""})]
 
 
 def closure(names: list[str]) -> list[str]:
-    return list(dict.fromkeys(dep for name in names for dep in (name, *DEPENDENCIES.get(name, ()))))
-
-
-def backend_pins() -> dict[str, str]:
-    """tests/requirements-backends.txt: distribution name -> version."""
-    text = BACKEND_REQUIREMENTS.read_text(encoding="utf-8")
-    return {name.lower().replace("_", "-"): v for name, v in re.findall(r"^([\w.-]+)==([\w.]+)", text, re.M)}
+    """``names`` and everything their pinned wheels require, each once."""
+    found: dict[str, None] = {}
+    pending = list(names)
+    while pending:
+        name = pending.pop(0)
+        if name not in found:
+            found[name] = None
+            pending += requirements_of(name)
+    return list(found)
 
 
 SETUPTOOLS = Backend(

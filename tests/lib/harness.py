@@ -75,7 +75,19 @@ BUILD_LITTER = shutil.ignore_patterns("*.egg-info", "build", "dist", "__pycache_
 logging.getLogger("pytest_shutil.workspace").setLevel(logging.CRITICAL)
 
 # Environment variables that would change what pip, uv, virtualenv or Python do.
-_LEAKY_PREFIXES = ("PIP_", "UV_", "PYTHON", "VIRTUALENV_", "CONDA_")
+_LEAKY_PREFIXES = (
+    "PIP_",
+    "UV_",
+    "PYTHON",
+    "VIRTUALENV_",
+    "CONDA_",
+    # what the build backends read: HATCH_BUILD_*, PDM_BUILD_*, SETUPTOOLS_USE_DISTUTILS, ...
+    "HATCH_",
+    "PDM_",
+    "SETUPTOOLS_",
+    "FLIT_",
+    "POETRY_",
+)
 _LEAKY_NAMES = ("VIRTUAL_ENV", "__PYVENV_LAUNCHER__")
 
 
@@ -94,6 +106,7 @@ def hermetic_env(base: Mapping[str, str] | None = None) -> dict[str, str]:
     """The environment every scenario starts from: ``base`` without leaks.
 
     Drops every ``PIP_*``, ``UV_*``, ``PYTHON*`` and ``VIRTUALENV_*`` variable
+    (and the build backends' ``HATCH_*``, ``PDM_*``, ``SETUPTOOLS_*``, ``FLIT_*``, ``POETRY_*``)
     and any active venv, then ignores pip's and uv's configuration files, so an
     index URL, a find-links folder, a constraints file or a PYTHONPATH of the
     person running the tests never reaches a scenario. ``COLUMNS`` is fixed too.
@@ -118,9 +131,10 @@ def hermetic_env(base: Mapping[str, str] | None = None) -> dict[str, str]:
     return env
 
 
-def pins() -> dict[str, str]:
-    """The pinned toolchain: distribution name -> version, from tests/requirements.txt."""
-    return dict(re.findall(r"^([\w-]+)==([\w.]+)", REQUIREMENTS.read_text(), re.MULTILINE))
+def pins(requirements: Path = REQUIREMENTS) -> dict[str, str]:
+    """A pinned requirements file: distribution name (normalized: lower case, hyphens) -> version."""
+    found = re.findall(r"^([\w.-]+)==([\w.]+)", requirements.read_text(encoding="utf-8"), re.MULTILINE)
+    return {re.sub(r"[-_.]+", "-", name).lower(): version for name, version in found}
 
 
 def uv_binary() -> str:
@@ -307,6 +321,26 @@ def execute(
     return result
 
 
+def install_args(
+    mode: str, source: os.PathLike[str], target: Path | None = None
+) -> list[str | os.PathLike[str]]:
+    """What follows ``pip install`` or ``uv pip install`` for an install mode (setuptools' names).
+
+    ``regular`` and ``target`` install ``source`` (a wheel or a folder); ``editable``
+    is ``--editable``; ``editable-strict`` and ``editable-compat`` pass setuptools'
+    ``editable_mode``; ``target`` installs into ``target``.
+    """
+    if mode == "regular":
+        return [source]
+    if mode == "target" and target is not None:
+        return ["--target", target, source]
+    if mode == "editable":
+        return ["--editable", source]
+    if mode in ("editable-strict", "editable-compat"):
+        return ["--editable", source, "--config-settings", f"editable_mode={mode.removeprefix('editable-')}"]
+    raise ValueError(f"unknown install mode {mode!r}")
+
+
 @dataclass
 class Scenario:
     """A scratch copy of the tree (one variant) and the venv that tries it."""
@@ -347,24 +381,13 @@ class Scenario:
     def install(self, dist: str, mode: str, installer: str = "pip", wheel: Path | None = None) -> Result:
         """Install one project in one install mode: from its folder, or from ``wheel`` for regular and target."""
         source = wheel if wheel is not None and mode in ("regular", "target") else self.project(dist)
-        if mode == "regular":
-            args: list[str | os.PathLike[str]] = [source]
-        elif mode == "editable":
-            args = ["--editable", source]
-        elif mode.startswith("editable-"):
-            args = [
-                "--editable",
-                source,
-                "--config-settings",
-                f"editable_mode={mode.removeprefix('editable-')}",
-            ]
-        elif mode == "target":
-            target = self.workspace / f"target {dist}"
-            self.targets.append(target)
-            args = ["--target", target, source]
-        else:
-            raise ValueError(f"unknown install mode {mode!r}")
+        args = install_args(mode, source, self.target_folder(dist) if mode == "target" else None)
         return self.venv.execute([*self.installer_command(installer), *args], cwd=self.src)
+
+    def target_folder(self, dist: str) -> Path:
+        """A new ``--target`` folder for ``dist``, added to this scenario's PYTHONPATH (after the earlier ones)."""
+        self.targets.append(self.workspace / f"target {dist}")
+        return self.targets[-1]
 
     def uninstall(self, dist: str, installer: str = "pip") -> Result:
         return self.venv.execute([*self.installer_command(installer, "uninstall"), dist], cwd=self.src)

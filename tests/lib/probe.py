@@ -4,7 +4,7 @@ Argument: a JSON list of ``[module, function]`` imports to try, in order. Prints
 one JSON object:
 
 - ``imports``: for each, the value the function returned, or the exception
-  text (``ModuleNotFoundError: No module named ...``);
+  text (``ModuleNotFoundError: No module named ...``) and the module it names;
 - ``shared_init``: the ``SHIPPED_BY`` of the ``azurefunctions.agents`` module
   Python ended up with (null for a namespace package, or if never imported);
 - ``folder``: the folder Python imported ``azurefunctions.agents`` from (null
@@ -37,7 +37,13 @@ def try_imports(targets):
             value = getattr(importlib.import_module(module), function)()
             results.append({"target": f"{module}.{function}", "returned": value})
         except ImportError as error:
-            results.append({"target": f"{module}.{function}", "error": f"{type(error).__name__}: {error}"})
+            results.append(
+                {
+                    "target": f"{module}.{function}",
+                    "error": f"{type(error).__name__}: {error}",
+                    "missing": error.name,  # the module Python could not find
+                }
+            )
     return results
 
 

@@ -49,14 +49,6 @@ AGENTS = "azurefunctions.agents"
 
 
 @dataclass
-class Imported:
-    """Where Python imported a package from in a cell, and the distribution its ``__init__.py`` names."""
-
-    folder: Path | None  # None for a namespace package, or if never imported
-    shipped_by: str | None  # its SHIPPED_BY, as the probe's shared_init
-
-
-@dataclass
 class CellRun:
     """What one scenario gave: its matrix.json record, what the consumer and the doctor printed, the command log.
 
@@ -64,15 +56,16 @@ class CellRun:
     (it needs both distributions). ``doctor`` is ``python -m
     sample_project.doctor --json``, run in every cell: by default it reports
     every shared name; where one distribution shares nothing, it is asked
-    about the packages the consumer imports from. ``imported`` is where
-    Python imported azurefunctions.agents from, as the probe saw it. All
-    three are None after an install or build error.
+    about the packages the consumer imports from. ``imported_from`` is the
+    folder Python imported azurefunctions.agents from, as the probe saw it
+    (None for a namespace package, or if never imported). The first two are
+    None after an install or build error.
     """
 
     record: dict
     consumer: Result | None
     doctor: Result | None
-    imported: Imported | None
+    imported_from: Path | None
     log: Log
     generators: dict[str, str | None] = field(default_factory=dict)  # distribution -> its WHEEL's Generator
 
@@ -94,35 +87,47 @@ class CellRun:
         return next((report for report in self.diagnosis()["reports"] if report["name"] == name), None)
 
 
-def record_of(cell: Cell, outcome: str, shared_init: str | None, note: str) -> dict:
-    """A matrix.json record: the cell's fields, then what was observed."""
+def record_of(
+    cell: Cell,
+    outcome: str,
+    note: str = "",
+    shared_init: str | None = None,
+    missing: str | None = None,
+    files: list[str] | None = None,
+) -> dict:
+    """A matrix.json record: the cell's fields, then what was observed.
+
+    ``missing``: the module an ImportError names; ``files``: the files replaced or
+    removed; ``note``: what happened in words (the exception, the backend's error).
+    """
     fields = asdict(cell)
     return {
         **{name: fields[name] for name in CELL_FIELDS},
         "outcome": outcome,
         "shared_init": shared_init,
+        "missing": missing,
+        "files": files or [],
         "note": note,
     }
 
 
 def classify(cell: Cell, report: dict) -> dict:
     """The matrix.json record for what the probe saw."""
-    errors = [entry["error"] for entry in report["imports"] if "error" in entry]
+    failed = [entry for entry in report["imports"] if "error" in entry]
     changed = {
         state: [c for c in report["changed"] if c["state"] == state] for state in ("missing", "replaced")
     }
-    if errors:
-        outcome, note = "ImportError", errors[0]
-    elif changed["missing"]:
-        outcome, note = "ok-removed", _files_note(changed["missing"], "removed")
-    elif changed["replaced"]:
-        outcome, note = (
-            "ok-overwritten",
-            _files_note(changed["replaced"], "replaced by another distribution's"),
-        )
-    else:
-        outcome, note = "ok", ""
-    return record_of(cell, outcome, report["shared_init"], note)
+    shared_init = report["shared_init"]
+    if failed:
+        return record_of(cell, "ImportError", failed[0]["error"], shared_init, failed[0]["missing"])
+    for state, outcome, what in (
+        ("missing", "ok-removed", "removed"),
+        ("replaced", "ok-overwritten", "replaced by another distribution's"),
+    ):
+        if changed[state]:
+            files = sorted({entry["file"] for entry in changed[state]})
+            return record_of(cell, outcome, _files_note(changed[state], what), shared_init, files=files)
+    return record_of(cell, "ok", "", shared_init)
 
 
 def _files_note(entries: list[dict], what: str) -> str:
@@ -272,10 +277,8 @@ class Workshop:
             source = wheels[step.distribution]
         else:
             source = tree / step.distribution
-        args = backend.install_args(step.mode, source)
-        if step.mode == "target":
-            s.targets.append(s.workspace / f"target {step.distribution}")
-            args = ["--target", s.targets[-1], *args]
+        target = s.target_folder(step.distribution) if step.mode == "target" else None
+        args = backend.install_args(step.mode, source, target)
         # --find-links: what an editable wheel requires (editables, for the redirecting modes)
         # comes from the pinned wheels, still --no-index.
         command = [*s.installer_command(installer), "--find-links", WHEELS, *args]
@@ -298,7 +301,7 @@ def run_cell(cell: Cell, workshop: Workshop) -> CellRun:
     with workshop.scenario(cell) as state:
         s = state.scenario
         if state.failed:
-            record = record_of(cell, *state.failed[:1], None, state.failed[1])
+            record = record_of(cell, *state.failed)
             return CellRun(record, None, None, None, s.log)
         src = workshop.tree(backend, cell.variant, None)
         s = Scenario(s.workspace, src, s.venv, s.log, s.targets)
@@ -310,7 +313,7 @@ def run_cell(cell: Cell, workshop: Workshop) -> CellRun:
         else:
             consumer = s.consumer()
         report = s.probe(targets)
-        imported = Imported(Path(report["folder"]) if report["folder"] else None, report["shared_init"])
+        imported_from = Path(report["folder"]) if report["folder"] else None
         # By default the doctor reports every shared name; one distribution shares none, so
         # there it is asked about the packages the consumer imports from.
         packages = (
@@ -319,7 +322,7 @@ def run_cell(cell: Cell, workshop: Workshop) -> CellRun:
             else list(dict.fromkeys(module.rpartition(".")[0] for module, _ in targets))
         )
         doctor = s.doctor("--json", *packages)
-        return CellRun(classify(cell, report), consumer, doctor, imported, s.log, report["generators"])
+        return CellRun(classify(cell, report), consumer, doctor, imported_from, s.log, report["generators"])
 
 
 def group_of(cell: Cell) -> str:
@@ -327,9 +330,14 @@ def group_of(cell: Cell) -> str:
     return f"{cell.backend}-{cell.variant}-{cell.installer}"
 
 
+_WORKSHOP: list[Workshop] = []  # this worker process's, kept from one group to the next
+
+
 def _run_group(args: tuple[list[Cell], Path]) -> list[tuple[dict, Timing]]:
     group, folder = args
-    workshop = Workshop(folder, group)
+    if not _WORKSHOP:
+        _WORKSHOP.append(Workshop(folder, cells()))  # its backends' fresh venvs serve every group
+    workshop = _WORKSHOP[0]
     counted: dict[int, Result] = {}  # a shared step's commands count once (kept alive: ids are reused)
     done = []
     for cell in group:

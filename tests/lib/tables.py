@@ -15,11 +15,10 @@ and test_readme_matrix_is_rendered_from_matrix_json fails when they drift.
 from __future__ import annotations
 
 import json
-import re
 import sys
 from collections.abc import Iterable
 
-from backends import BACKENDS, backend_pins
+from backends import BACKEND_REQUIREMENTS, BACKENDS
 from cells import BACKEND_VARIANTS, SHORT, VARIANTS, Cell
 from harness import DURABLE, FRAMEWORK, README, ROOT, bundled_wheel, pins
 
@@ -28,9 +27,9 @@ MATRIX = ROOT / "tests" / "matrix.json"
 
 def toolchain() -> dict[str, str]:
     """The versions every outcome depends on, as this tool venv has them."""
-    pinned, backends = pins(), backend_pins()
+    pinned, backends = pins(), pins(BACKEND_REQUIREMENTS)
     return {
-        "python": ".".join(map(str, sys.version_info[:3])),
+        "python": ".".join(map(str, sys.version_info[:2])),  # CPython's patch releases do not change imports
         "pip": bundled_wheel("pip").name.split("-")[1],
         "setuptools": pinned["setuptools"],
         "virtualenv": pinned["virtualenv"],
@@ -52,11 +51,6 @@ def dump(records: list[dict]) -> str:
 # --- one cell, in words -------------------------------------------------------------------------
 
 
-def _missing(record: dict) -> str | None:
-    found = re.search(r"No module named '([^']+)'", record["note"])
-    return found.group(1) if found else None
-
-
 def symbol(record: dict) -> str:
     """A grid cell: ✅, ⚠️ overwritten or removed, ❌ the module not found, ⛔ the build or install failed."""
     outcome = record["outcome"]
@@ -67,8 +61,7 @@ def symbol(record: dict) -> str:
     if outcome == "ok-removed":
         return "⚠️ survivor's `__init__.py` removed"
     if outcome == "ImportError":
-        missing = _missing(record)
-        return f"❌ no `{missing}`" if missing else f"❌ {record['note']}"
+        return f"❌ no `{record['missing']}`" if record["missing"] else f"❌ {record['note']}"
     return f"⛔ {outcome}"
 
 
@@ -132,10 +125,11 @@ def summary_text(records: list[dict]) -> str:
     if outcome == "ok-overwritten":
         return "⚠️ both import, but one `__init__.py` silently overwrote the other"
     if outcome == "ImportError":
-        missing = {_missing(r) for r in records}
+        missing = {r["missing"] for r in records}
         if len(missing) == 1:
             return f"❌ `{missing.pop()}` not found"
-        modes = {r["first"] if _missing(r).endswith(".durable") else r["second"] for r in records}
+        # The mode of the distribution whose subpackage is missing (durable's is first).
+        modes = {r["first"] if (r["missing"] or "").endswith(".durable") else r["second"] for r in records}
         if len(modes) == 1:
             return f"❌ the {modes.pop()} project's subpackage not found"
     return " / ".join(symbol(r) for r in records)
@@ -185,12 +179,14 @@ def render_recipes(matrix: dict) -> str:
         failing: dict[str, list[dict]] = {}
         for record in records:
             if record["outcome"] != "ok":
-                failing.setdefault(row_label(record), []).append(record)
+                same = record["first"] == record["second"]
+                label = f"its {record['first']} row" if same else f"the {row_label(record)} row"
+                failing.setdefault(label, []).append(record)
         verdict = (
             "✅ in every row, with pip and uv"
             if not failing
             else (
-                "✅ in every row, with pip and uv, but "
+                "✅ with pip and uv in every row but "
                 + "; ".join(f"{label}: {_both(rs)}" for label, rs in failing.items())
             )
         )
@@ -266,9 +262,9 @@ def _where(records: list[dict]) -> str:
     return "; ".join(f"{key} ({', '.join(installers)})" for key, installers in groups.items())
 
 
-def _noted_files(records: list[dict], verb: str) -> str:
-    """The files the records' notes name (``DIST: FILES replaced ...`` or ``DIST: FILES removed``)."""
-    return "; ".join(sorted({r["note"].split(": ", 1)[1].rsplit(f" {verb}", 1)[0] for r in records}))
+def _noted_files(records: list[dict]) -> str:
+    """The files the records name, each set once."""
+    return "; ".join(sorted({", ".join(r["files"]) for r in records}))
 
 
 # What each outcome's legend line says was observed, from the records that have it.
@@ -285,7 +281,7 @@ OBSERVED = (
         "⚠️ overwritten",
         lambda rs: (
             "the consumer printed both results, but the second install replaced files the first had"
-            f" installed ({_noted_files(rs, 'replaced')}) without a warning; the grid names the distribution whose"
+            f" installed ({_noted_files(rs)}) without a warning; the grid names the distribution whose"
             " `azurefunctions/agents/__init__.py` Python uses."
         ),
     ),
@@ -294,7 +290,7 @@ OBSERVED = (
         "⚠️ removed",
         lambda rs: (
             "uninstalling one distribution deleted files the survivor had installed too"
-            f" ({_noted_files(rs, 'removed')}); the survivor still imported, through folders that are now"
+            f" ({_noted_files(rs)}); the survivor still imported, through folders that are now"
             " namespace packages."
         ),
     ),
@@ -341,6 +337,11 @@ def _is(backend: str | None = None, variant: str | None = None, outcome: str | N
     return predicate
 
 
+# What pdm-backend 2.5 prints when its editables mode meets a namespace package.
+PDM_FALLBACK = (
+    "BuildBackendWarning: editables backend is not available for namespace packages, fallback to path entries"
+)
+
 # Each explanation is shown only where a scenario of the grids shows what it explains.
 WHY = (
     (
@@ -372,9 +373,18 @@ WHY = (
     ),
     (
         _is("pdm-backend", None, "ImportError", installer="uv", first="editable-editables"),
-        "- ❌ uv with pdm-backend's `editables` mode: uv does not install the `editables` package the editable"
-        " wheels require (pip does), so each project's `.pth` line fails at start-up, Python prints the error,"
-        " and nothing provides `azurefunctions`; the doctor names the failed lines and what they lack.",
+        "- ❌ uv with pdm-backend's `editables` mode: the editable wheels require `editables`, which"
+        " pdm-backend adds while building; uv resolves from the project's static `[project] dependencies`"
+        " instead (uv issue 2130), so it never installs `editables` (pip does). Each project's `.pth` line"
+        " then fails at start-up, Python prints the error, and nothing provides `azurefunctions`; the doctor"
+        " names the failed lines and what they lack. (hatchling's `dev-mode-exact` wheels require it too,"
+        " but its builds need it, so without build isolation it is in the venv already.)",
+    ),
+    (
+        _is("pdm-backend", "pep420", "ok", first="editable-editables"),
+        "- ✅ pdm-backend's `editables` mode with the PEP 420 layout is not that mode: for namespace packages"
+        f" pdm-backend writes a path `.pth` line instead, and warns `{PDM_FALLBACK}`"
+        " (`test_pdm_editables_mode_falls_back_to_a_path_entry_for_namespace_packages`).",
     ),
     (
         _is(outcome="ok-overwritten"),

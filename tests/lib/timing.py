@@ -11,10 +11,12 @@ from harness import Result
 
 
 def command_kind(result: Result) -> str:
-    """What a scenario's command was: ``pip install --editable``, ``consumer``, ``probe``, ``doctor``, ``python -c``, ..."""
+    """What a scenario's command was: ``pip install --editable``, ``consumer``, ``probe``, ``doctor``, ``python -c``, ``backend set-up``, ..."""
     cmd = result.cmd
     if Path(cmd[0]).name == "uv":
         installer, verb = "uv", cmd[2]
+        if verb == "install" and "--no-build-isolation" not in cmd:
+            return "backend set-up"  # a backend installed into a fresh venv (Backend.setup_commands)
     elif cmd[1:3] == ["-m", "pip"]:
         installer, verb = "pip", cmd[3]
     else:
