@@ -383,7 +383,7 @@ WHY = (
     (
         _is("pdm-backend", "pep420", "ok", first="editable-editables"),
         "- ✅ pdm-backend's `editables` mode with the PEP 420 layout is not that mode: for namespace packages"
-        f" pdm-backend writes a path `.pth` line instead, and warns `{PDM_FALLBACK}`"
+        f" pdm-backend writes a path `.pth` line instead, and warns `{PDM_FALLBACK}` (pip shows it, uv does not)"
         " (`test_pdm_editables_mode_falls_back_to_a_path_entry_for_namespace_packages`).",
     ),
     (
