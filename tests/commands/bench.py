@@ -10,8 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "lib"))  # tests/lib
 
-from matrix import jobs
-from runner import run_all
+from runner import jobs, run_all
 from timing import bench_report
 
 

@@ -5,31 +5,15 @@ python tests/commands/matrix.py [--jobs N]
 
 from __future__ import annotations
 
-import argparse
-import os
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "lib"))  # tests/lib
 
 from harness import README, ROOT
-from runner import run_all
+from runner import jobs, run_all
 from tables import MATRIX, SECTIONS, SectionMissing, readme_section, write
 from timing import bench_report
-
-
-def jobs(description: str, argv: list[str] | None) -> int:
-    """The ``--jobs`` option of make matrix and make bench: parallel groups of scenarios."""
-    parser = argparse.ArgumentParser(
-        description=description, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument(
-        "--jobs", type=int, default=os.cpu_count() or 1, help="parallel groups of scenarios (default: cores)"
-    )
-    options = parser.parse_args(argv)
-    if options.jobs < 1:
-        parser.error("--jobs takes a whole number of at least 1")
-    return options.jobs
 
 
 def main(argv: list[str] | None = None) -> int:

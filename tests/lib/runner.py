@@ -15,6 +15,7 @@ source trees and the venvs it keeps for the steps its cells share.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import shutil
@@ -370,3 +371,17 @@ def run_all(jobs: int) -> tuple[list[dict], list[Timing], float]:
     order = {cell.id: n for n, cell in enumerate(cells())}
     done.sort(key=lambda pair: order[Cell.of(pair[0]).id])
     return [record for record, _ in done], [timing for _, timing in done], time.monotonic() - started
+
+
+def jobs(description: str, argv: list[str] | None) -> int:
+    """The ``--jobs`` option of make matrix and make bench: parallel groups of scenarios."""
+    parser = argparse.ArgumentParser(
+        description=description, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--jobs", type=int, default=os.cpu_count() or 1, help="parallel groups of scenarios (default: cores)"
+    )
+    options = parser.parse_args(argv)
+    if options.jobs < 1:
+        parser.error("--jobs takes a whole number of at least 1")
+    return options.jobs
