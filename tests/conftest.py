@@ -67,21 +67,3 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
             report.sections.append((f"scenario {number}: command log", str(log)))
     return report
 
-
-def _weight(item: pytest.Item) -> float:
-    """How long an item's xdist group keeps a worker busy, roughly: the README walkthrough, then matrix groups of pip, then of uv."""
-    marker = item.get_closest_marker("xdist_group")
-    group = marker.args[0] if marker else ""
-    if group == "readme":
-        return 1000.0
-    if group.endswith("-pip"):
-        return 100.0 + (50 if group.startswith("setuptools-") else 0)
-    if group.endswith("-uv"):
-        return 10.0 + (5 if group.startswith("setuptools-") else 0)
-    return 0.0
-
-
-@pytest.hookimpl(trylast=True)  # after pytest's own reordering by fixture parameters
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Longest work first (--dist loadgroup hands out groups in this order), so no worker ends the run alone on a long group."""
-    items.sort(key=_weight, reverse=True)  # stable: same-weight items keep their order
