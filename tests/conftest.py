@@ -66,4 +66,3 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
         for number, log in enumerate(_logs(item), 1):
             report.sections.append((f"scenario {number}: command log", str(log)))
     return report
-

@@ -162,7 +162,7 @@ class Workshop:
     # --- what every process shares: the wheels --------------------------------------------------
 
     def wheels(self, backend: Backend, variant: str) -> dict[str, Path] | Result:
-        """The variant's wheels as ``backend`` builds them, or the failed ``pip wheel``."""
+        """The variant's wheels as ``backend`` builds them, or the failed build (its PEP 517 ``build_wheel`` hook)."""
         done = self.folder / "wheels" / backend.name / variant
         if not done.is_dir():
             done.parent.mkdir(parents=True, exist_ok=True)
