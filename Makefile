@@ -1,11 +1,14 @@
 # Every target works from the checkout root; paths here are relative, so a
 # checkout path with spaces is fine.
 .DEFAULT_GOAL := help
-.PHONY: help install run demo test fuzz matrix bench lint fix-branch clean distclean
+.PHONY: help install run demo test check fuzz matrix bench lint fix-branch clean distclean
 
+# The Python that runs the test toolchain: CPython 3.11 to 3.13 (tests/lib/interpreters.py).
 PYTHON ?= python3
-# The tool venv: the pinned test toolchain, virtualenv's app-data, nothing else.
-TOOLS := .venv
+PYVER := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
+# The tool venv, one per tool Python: the pinned test toolchain, the wheels the
+# scenarios install from, virtualenv's app-data; nothing else.
+TOOLS := .venv/$(or $(PYVER),no-python)
 TOOLPY := $(TOOLS)/bin/python
 STAMP := $(TOOLS)/.toolchain-installed
 # The README's development venv.
@@ -19,12 +22,13 @@ help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(firstword $(MAKEFILE_LIST)) | sed -E 's/^([a-z-]+):.*## /  \1\t/' | expand -t 14
 
 # Needs the network once; afterwards the stamp is newer than the pins and
-# nothing is fetched again.
-$(STAMP): tests/requirements.txt tests/requirements-backends.txt tests/requirements-pkg_resources.txt
+# nothing is fetched again. Refuses, saying why, a Python that cannot run the toolchain.
+$(STAMP): tests/requirements.txt tests/requirements-backends.txt tests/requirements-pkg_resources.txt tests/lib/interpreters.py
+	@command -v $(PYTHON) >/dev/null || { echo "make: $(PYTHON) not found; name another: make PYTHON=python3.13 ..." >&2; exit 2; }
+	@$(PYTHON) tests/lib/interpreters.py check-tool
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLPY) -m pip install --quiet --disable-pip-version-check -r tests/requirements.txt
-	$(TOOLPY) -m pip download --quiet --disable-pip-version-check --no-deps --only-binary=:all: \
-		-d $(TOOLS)/wheels -r tests/requirements-pkg_resources.txt -r tests/requirements-backends.txt
+	$(TOOLPY) -B tests/commands/wheels.py $(TOOLS)/wheels
 	touch $(STAMP)
 
 install: ## the README's development set-up: ./venv with the three projects editable
@@ -44,25 +48,33 @@ demo: $(STAMP) ## the collision, then the PEP 420 fix, in a scratch copy and fre
 # /dev/shm, where there is one: the scenarios write and remove thousands of small
 # files), so no /tmp/pytest-of-$$USER is left behind; no bytecode is written into tests/, and
 # Hypothesis keeps what it stores (even with no example database) there too.
-test: $(STAMP) ## run the suite: every scenario in fresh venvs, offline
+TIER ?= inner
+test: $(STAMP) ## the inner loop: the collision and the fix in fresh venvs, the README, the doctor, a sample of the matrix
 	@scratch=$$(mktemp -d -p /dev/shm 2>/dev/null || mktemp -d) && trap 'rm -rf "$$scratch"' EXIT && \
-	echo "pytest -c tests/pytest.ini tests $(PYTEST_ARGS)   (temporary folders: $$scratch, removed afterwards)" && \
+	echo "pytest -c tests/pytest.ini --tier $(TIER) tests $(PYTEST_ARGS)   (Python $(PYVER); temporary folders: $$scratch, removed afterwards)" && \
 	TMPDIR="$$scratch" PYTHONDONTWRITEBYTECODE=1 HYPOTHESIS_PROFILE=$(HYPOTHESIS_PROFILE) HYPOTHESIS_STORAGE_DIRECTORY="$$scratch/hypothesis" \
-	$(TOOLPY) -m pytest -c tests/pytest.ini --basetemp "$$scratch/pytest" $(PYTEST_ARGS) tests
+	$(TOOLPY) -m pytest -c tests/pytest.ini --basetemp "$$scratch/pytest" --tier $(TIER) $(PYTEST_ARGS) tests
+
+check: $(STAMP) ## the full tier: everything make test runs, and every matrix cell on every interpreter found
+	$(MAKE) --no-print-directory test TIER=full
 
 fuzz: $(STAMP) ## the doctor's differential test, deep: 10,000 layouts per interpreter
-	$(MAKE) test HYPOTHESIS_PROFILE=deep \
+	$(MAKE) --no-print-directory test HYPOTHESIS_PROFILE=deep \
 		PYTEST_ARGS="-k test_the_doctor_predicts_what_python_imports --hypothesis-show-statistics $(PYTEST_ARGS)"
 
-matrix: $(STAMP) ## re-run every matrix scenario; rewrite tests/matrix.json and the README's tables
+matrix: $(STAMP) ## re-run every matrix cell on every interpreter found; rewrite tests/matrix.json and the README's tables
 	$(TOOLPY) -B tests/commands/matrix.py
 
-bench: $(STAMP) ## re-run every matrix scenario and print the cost per scenario (writes nothing)
-	$(TOOLPY) -B tests/commands/bench.py
+# BENCH="test check" times both tiers.
+BENCH ?= test
+bench: $(STAMP) ## time the inner loop as you run it: the median of 3 runs (writes nothing)
+	$(TOOLPY) -B tests/commands/bench.py --python $(PYTHON) $(BENCH)
 
-lint: $(STAMP) ## ruff over the whole checkout
+lint: $(STAMP) ## ruff over the whole checkout; actionlint and zizmor over the GitHub workflow
 	$(TOOLS)/bin/ruff check --config tests/ruff.toml --cache-dir $(TOOLS)/ruff-cache .
 	$(TOOLS)/bin/ruff format --config tests/ruff.toml --cache-dir $(TOOLS)/ruff-cache --check .
+	$(TOOLS)/bin/actionlint .github/workflows/*.yml
+	$(TOOLS)/bin/zizmor --offline --quiet .github/workflows/
 
 fix-branch: ## create the local branch pep420-fix: tests/fixes/pep420.patch as one commit
 	$(PYTHON) -B tests/commands/fix_branch.py
@@ -72,5 +84,5 @@ clean: ## remove what 'make install' and builds wrote (keeps the tool venv)
 	for p in $(PROJECTS); do rm -rf "$$p/build" "$$p/dist" "$$p"/*.egg-info; done
 	find $(PROJECTS) tests -name __pycache__ -type d -prune -exec rm -rf {} +
 
-distclean: clean ## also remove the tool venv (the next 'make test' needs the network)
-	rm -rf $(TOOLS)
+distclean: clean ## also remove the tool venvs (the next 'make test' needs the network)
+	rm -rf .venv

@@ -30,6 +30,16 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or "default")
 MakeScenario = Callable[..., Scenario]
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--tier",
+        choices=("inner", "full"),
+        default="inner",
+        help="inner (make test): a fixed sample of the matrix, on this interpreter;"
+        " full (make check): every matrix cell on every supported interpreter found",
+    )
+
+
 def _logs(item: pytest.Item) -> list[Log]:
     return item.stash.setdefault(_LOGS, [])
 
@@ -39,15 +49,17 @@ _LOGS = pytest.StashKey[list]()
 
 @pytest.fixture
 def make_scenario(request: pytest.FixtureRequest) -> Iterator[MakeScenario]:
-    """``make_scenario(variant="as-shipped", env=None)``: a fresh scenario.
+    """``make_scenario(variant="as-shipped", env=None, python=None)``: a fresh scenario (a venv of CPython ``python``, default: this one).
 
     Each is removed when the test ends; if the test fails, its report carries
     the command log of every scenario it made.
     """
     with ExitStack() as stack:
 
-        def make(variant: str = "as-shipped", env: Mapping[str, str] | None = None) -> Scenario:
-            made = stack.enter_context(scenario(variant, env))
+        def make(
+            variant: str = "as-shipped", env: Mapping[str, str] | None = None, python: str | None = None
+        ) -> Scenario:
+            made = stack.enter_context(scenario(variant, env, python))
             _logs(request.node).append(made.log)
             return made
 

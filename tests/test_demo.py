@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from pathlib import Path
 
-from demo import verdict
+from demo import show, verdict
 from harness import CONSUMER_OUTPUT, DIAGNOSIS, ROOT, Result, hidden
 
 
 def test_make_demo_shows_the_collision_then_the_fix():
     """``make demo`` runs the commands it prints: the ModuleNotFoundError as shipped, then both results after the PEP 420 fix, and exits 0."""
     env = {name: value for name, value in os.environ.items() if not name.startswith(("MAKE", "MFLAGS"))}
+    # PYTHON: the tool venv's own Python, so make uses this very tool venv (.venv/3.X).
     demo = subprocess.run(
-        ["make", "--no-print-directory", "demo"], cwd=ROOT, env=env, capture_output=True, text=True
+        ["make", "--no-print-directory", "demo", f"PYTHON={sys.executable}"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     lines = [line.strip() for line in demo.stdout.splitlines()]
 
@@ -43,3 +49,35 @@ def test_demo_verdict_fails_when_either_half_differs_from_the_readme():
     assert len(verdict(_result(0, CONSUMER_OUTPUT), fixed)) == 1
     assert len(verdict(_result(1, f"{hidden('durable')}\n"), fixed)) == 1
     assert len(verdict(collision, _result(1, f"{hidden('framework')}\n"))) == 1
+
+
+def test_demo_shows_a_failing_command_s_whole_output(capsys):
+    """A command that succeeds shows its last line (pip's summary); one that fails shows every line it printed, so the reason is on screen."""
+    src = Path("/scratch/checkout")
+    install = [
+        "/venv/bin/python",
+        "-m",
+        "pip",
+        "install",
+        "--editable",
+        f"{src}/azure-functions-agent-durable",
+    ]
+    output = (
+        "Obtaining file:///...\nERROR: No module named 'setuptools'\nerror: subprocess-exited-with-error\n"
+    )
+
+    show(Result(install, src, 0, output), src, "/venv/bin/python")
+    show(Result(install, src, 1, output), src, "/venv/bin/python")
+
+    shown = capsys.readouterr().out.splitlines()
+    command = "$ python -m pip install --editable azure-functions-agent-durable"
+    assert shown == [
+        command,
+        "  error: subprocess-exited-with-error",
+        "  [exit 0]",
+        command,
+        "  Obtaining file:///...",
+        "  ERROR: No module named 'setuptools'",
+        "  error: subprocess-exited-with-error",
+        "  [exit 1]",
+    ]

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from harness import CONSUMER, load_doctor
+from interpreters import find_interpreter, missing_reason
 
 PKGUTIL = '__path__ = __import__("pkgutil").extend_path(__path__, __name__)\n'
 
@@ -337,6 +338,21 @@ def test_an_unknown_import_hook_is_cannot_tell(make_scenario, tmp_path):
     assert report.returncode == 3
     assert "an import hook the doctor does not model" in report.output
     assert "<sitecustomize.Redirect object at" in report.output
+
+
+def test_virtualenv_s_own_finder_in_a_python_3_9_venv_is_modelled(make_scenario, tmp_path):
+    """A venv virtualenv makes for CPython 3.9 (as tox, nox, hatch and poetry do) puts virtualenv's ``_Finder`` first on sys.meta_path; it answers only for distutils.dist and setuptools.dist, so the doctor still gives its verdict (here the collision, exit 1), not "cannot tell"."""
+    if find_interpreter("3.9") is None:
+        pytest.skip(missing_reason("3.9"))
+    s = make_scenario(python="3.9")
+    assert "_Finder()" in (s.venv.site_packages / "_virtualenv.py").read_text()
+    s.targets.extend(
+        [pkgutil_top_with_regular_sub(tmp_path / "pkgutil side"), pep420_portion(tmp_path / "pep420 side")]
+    )
+    report = s.doctor()
+
+    assert report.returncode == 1, report.output
+    assert "ns.sub: COLLISION" in report.output
 
 
 def test_help_documents_every_exit_status(make_scenario):

@@ -25,8 +25,9 @@ import pytest
 from harness import CONSUMER, ROOT, hermetic_env, memory_folder
 from hypothesis import example, given
 from hypothesis import strategies as st
-from interpreters import INTERPRETERS, find_interpreter, pkg_resources_wheel
+from interpreters import SUPPORTED, find_interpreter, missing_reason
 from layouts import DIST_NAMES, KINDS, PLACEMENTS, Dist, Layout, plan
+from toolchain import pkg_resources_wheel
 
 DOCTOR = ROOT / CONSUMER / CONSUMER / "doctor.py"
 ORACLE = ROOT / "tests" / "lib" / "oracle.py"
@@ -86,11 +87,11 @@ def scratch_folder(tmp_path_factory, name: str) -> Path:
     return Path(tempfile.mkdtemp(prefix=f"{name} ", dir=memory)) if memory else tmp_path_factory.mktemp(name)
 
 
-@pytest.fixture(scope="module", params=INTERPRETERS, ids=[f"python{v}" for v in INTERPRETERS])
+@pytest.fixture(scope="module", params=SUPPORTED, ids=[f"python{v}" for v in SUPPORTED])
 def oracle(request, tmp_path_factory):
     python = find_interpreter(request.param)
     if python is None:
-        pytest.skip(f"no CPython {request.param} on this machine (looked on PATH and in pyenv's versions)")
+        pytest.skip(missing_reason(request.param))
     workdir = scratch_folder(tmp_path_factory, f"oracle {request.param}")
     unpacked = workdir / "setuptools with pkg_resources"
     with zipfile.ZipFile(pkg_resources_wheel()) as wheel:

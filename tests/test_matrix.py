@@ -1,4 +1,13 @@
-"""The compatibility matrix: every scenario in tests/matrix.json turns out as recorded, today."""
+"""The compatibility matrix: every scenario in tests/matrix.json turns out as recorded, today.
+
+A run is one cell of the matrix on one interpreter. Which runs a session
+re-observes is its tier (``--tier``, tests/conftest.py): ``make test``
+(``inner``) runs the cells of ``cells.SAMPLE`` on the interpreter running the
+tests; ``make check`` (``full``) runs every cell on every supported
+interpreter its backend's pins support, and one that is not on this machine
+is a skip that names it. A run that cannot build or install where the record
+says it did is a failure, never a skip.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +16,23 @@ from pathlib import Path
 
 import pytest
 from backends import BACKENDS
-from cells import OUTCOMES, VARIANTS, Cell, Install, cells
+from cells import OUTCOMES, SAMPLE, VARIANTS, Cell, Install, cells, pythons_of, runs
 from conftest import attach_log
 from harness import CONSUMER_OUTPUT, ROOT, Result, apply_fix, consumer_imports, copy_tree, exception_line
+from interpreters import SUPPORTED, find_interpreter, missing_reason, version_of
 from runner import AGENTS, CellRun, Workshop, group_of, run_cell
-from tables import PDM_FALLBACK, SECTIONS, legend, load, readme_section, toolchain
+from tables import (
+    PDM_FALLBACK,
+    SECTIONS,
+    by_python,
+    legend,
+    load,
+    merge,
+    readme_section,
+    recorded_run,
+    symbol,
+    toolchain_versions,
+)
 from timing import Timing, bench_report, command_kind
 
 MATRIX = load()
@@ -19,39 +40,90 @@ RECORDS = MATRIX["cells"]
 FAILED_BUILDS = ("build-error", "install-error")
 
 
+def tier_runs(tier: str) -> list[Cell]:
+    """The runs a tier re-observes, grouped so that the cells sharing steps run one after the other."""
+    chosen = [cell.on(version_of()) for cell in SAMPLE] if tier == "inner" else runs()
+    groups: dict[str, list[Cell]] = {}
+    for cell in chosen:
+        groups.setdefault(group_of(cell), []).append(cell)
+    return [cell for group in groups.values() for cell in group]
+
+
+def recorded(cell: Cell) -> dict:
+    """What matrix.json says ``cell`` gives on its interpreter."""
+    found = recorded_run(RECORDS, cell)
+    if found is None:
+        pytest.fail(f"tests/matrix.json has no record of {cell.id}: run `make matrix`")
+    return found
+
+
+def _applies(cell: Cell, wanted: dict) -> bool:
+    """Whether a test marked ``@pytest.mark.cells(**wanted)`` applies to ``cell``.
+
+    ``built``: the record says its distributions were installed (not a build or install
+    error); ``both``: both distributions are still installed (no uninstall); other keys:
+    the record's fields.
+    """
+    record = recorded_run(RECORDS, cell) or {}
+    for key, value in wanted.items():
+        if key == "built":
+            actual = record.get("outcome") not in FAILED_BUILDS
+        elif key == "both":
+            actual = cell.uninstall is None
+        else:
+            actual = record.get(key)
+        if actual != value:
+            return False
+    return True
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Each test that takes ``cell`` runs once for every run of the session's tier that it applies to."""
+    if "cell_run" not in metafunc.fixturenames:
+        return
+    marker = metafunc.definition.get_closest_marker("cells")
+    wanted = marker.kwargs if marker else {}
+    chosen = [cell for cell in tier_runs(metafunc.config.getoption("tier")) if _applies(cell, wanted)]
+    metafunc.parametrize(
+        "cell_run",
+        [pytest.param(cell, id=cell.id, marks=pytest.mark.xdist_group(group_of(cell))) for cell in chosen],
+        indirect=True,
+    )
+
+
 @pytest.fixture(scope="session")
-def workshop(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Workshop:
+def workshop(tmp_path_factory: pytest.TempPathFactory, worker_id: str, pytestconfig) -> Workshop:
     """What the scenarios share: wheels built once per run (by the first xdist worker to ask), and each worker's venvs after shared steps."""
-    plan = [Cell.of(record) for record in RECORDS]
+    plan = tier_runs(pytestconfig.getoption("tier"))
     if worker_id == "master":
         return Workshop(tmp_path_factory.mktemp("workshop"), plan)
     return Workshop(tmp_path_factory.getbasetemp().parent / "workshop", plan)
 
 
-def _cell_param(record: dict):
-    cell = Cell.of(record)
-    return pytest.param(record, id=cell.id, marks=pytest.mark.xdist_group(group_of(cell)))
+_RUNS: dict[str, CellRun] = {}  # this worker's runs, each made once for all the tests that ask for it
 
 
-@pytest.fixture(scope="session", params=[_cell_param(record) for record in RECORDS])
+@pytest.fixture
 def cell_run(request: pytest.FixtureRequest, workshop: Workshop) -> tuple[dict, CellRun]:
-    """One scenario, run once for all its tests: its record in matrix.json, and what it gave.
+    """One run, made once for all its tests: its record in matrix.json, and what it gave.
 
-    Its group (backend, variant, installer) is one xdist group, so the steps its cells share run once, on one worker.
+    Its group (backend, variant, installer, interpreter) is one xdist group, so the steps its cells share run once, on one worker.
     """
-    return request.param, run_cell(Cell.of(request.param), workshop)
-
-
-def built(run: CellRun) -> None:
-    """Skip a test that needs installed distributions where the backend refused to build (the record says so)."""
-    if run.record["outcome"] in FAILED_BUILDS:
-        pytest.skip(f"nothing to run: {run.record['outcome']}: {run.record['note']}")
+    cell: Cell = request.param
+    if find_interpreter(cell.python) is None:
+        pytest.skip(missing_reason(cell.python))
+    if cell.id not in _RUNS:
+        _RUNS[cell.id] = run_cell(cell, workshop)
+    return recorded(cell), _RUNS[cell.id]
 
 
 @pytest.fixture
 def cell(cell_run: tuple[dict, CellRun], request: pytest.FixtureRequest) -> tuple[dict, CellRun]:
-    """``cell_run``, with its command log shown if the test fails."""
+    """``cell_run``, with its command log shown if the test fails; a run the record says built must have built."""
     attach_log(request, cell_run[1].log)
+    recorded_, run = cell_run
+    if run.record["outcome"] in FAILED_BUILDS and recorded_["outcome"] not in FAILED_BUILDS:
+        pytest.fail(f"the scenario could not {run.record['outcome'].split('-')[0]}: {run.record['note']}")
     return cell_run
 
 
@@ -80,12 +152,10 @@ def test_matrix_cell_turns_out_as_recorded(cell):
     assert run.record == recorded
 
 
+@pytest.mark.cells(built=True, both=True)
 def test_matrix_cell_consumer_prints_both_results_or_the_recorded_exception(cell):
     """The consumer prints both results, or the recorded exception followed by the doctor's verdict: collision, or broken where a .pth line failed at start-up."""
     recorded, run = cell
-    built(run)
-    if Cell.of(recorded).uninstall:
-        pytest.skip("the consumer needs both distributions")
     if recorded["outcome"] == "ImportError":
         shown = exception_line(run.consumer.output)
         assert (run.consumer.returncode, shown) == (1, recorded["note"])
@@ -96,6 +166,7 @@ def test_matrix_cell_consumer_prints_both_results_or_the_recorded_exception(cell
         assert (run.consumer.returncode, run.consumer.output) == (0, CONSUMER_OUTPUT)
 
 
+@pytest.mark.cells(built=True)
 def test_matrix_cell_doctor_exits_0_exactly_when_ok_and_names_the_cause(cell):
     """``python -m sample_project.doctor --json`` exits 0 where the cell's outcome is ok, and otherwise 1 with the outcome's one cause: hidden-portion, overwritten or removed.
 
@@ -106,7 +177,6 @@ def test_matrix_cell_doctor_exits_0_exactly_when_ok_and_names_the_cause(cell):
     redirecting editables need).
     """
     _, run = cell
-    built(run)
     outcome = run.record["outcome"]
     status = 0 if outcome == "ok" else 1
     assert run.doctor.returncode == status
@@ -125,10 +195,10 @@ def test_matrix_cell_doctor_exits_0_exactly_when_ok_and_names_the_cause(cell):
     assert (diagnosis["status"], diagnosis["causes"]) == (status, causes)
 
 
+@pytest.mark.cells(built=True)
 def test_matrix_cell_doctor_names_the_folder_python_imports(cell):
     """The doctor's winner of azurefunctions.agents is the folder Python imported it from, a portion the distribution that shipped its ``__init__.py`` (the probe's shared_init) owns; with no shipped ``__init__.py`` in effect, no regular package."""
     _, run = cell
-    built(run)
     shipped_by = run.record["shared_init"]
     report = run.report(AGENTS)
     if report is None:
@@ -158,6 +228,7 @@ GENERATORS = {
 }
 
 
+@pytest.mark.cells(built=True)
 def test_matrix_cell_was_built_by_its_backend(cell):
     """Every distribution installed in the scenario was built by the scenario's backend, at the pinned version (the ``Generator`` of its ``WHEEL`` file).
 
@@ -166,13 +237,16 @@ def test_matrix_cell_was_built_by_its_backend(cell):
     editable installs run by uv report uv's version, not the pinned uv-build's.
     """
     recorded, run = cell
-    built(run)
-    versions = toolchain()
+    versions = toolchain_versions()
     cell_ = Cell.of(recorded)
     expected = {}
+    python = run.record["python"][0]
     for step in cell_.steps():
         if isinstance(step, Install):
-            version = versions[cell_.backend]
+            backend = cell_.backend
+            version = (
+                versions["pythons"][python]["setuptools"] if backend == "setuptools" else versions[backend]
+            )
             if cell_.backend == "uv-build" and cell_.installer == "uv" and step.mode.startswith("editable"):
                 version = versions["uv"]
             expected[step.distribution] = GENERATORS[cell_.backend].format(version)
@@ -181,12 +255,35 @@ def test_matrix_cell_was_built_by_its_backend(cell):
     assert run.generators == expected
 
 
-def test_matrix_json_holds_every_scenario_once():
-    """tests/matrix.json has exactly one record per scenario the matrix defines, in its order, in our vocabulary, observed with today's pinned toolchain."""
-    assert [Cell.of(record) for record in RECORDS] == cells()
+def test_matrix_json_holds_every_run_once():
+    """tests/matrix.json has records of every scenario the matrix defines, in its order, in our vocabulary, observed with today's pinned toolchain: on each interpreter the scenario's backend supports exactly once, one record per different observation."""
+    assert list(dict.fromkeys(Cell.of(record) for record in RECORDS)) == cells()
+    for scenario in cells():
+        mine = [record for record in RECORDS if Cell.of(record) == scenario]
+        pythons = [python for record in mine for python in record["python"]]
+        assert sorted(pythons, key=SUPPORTED.index) == list(pythons_of(scenario.backend)), scenario.id
+        observations = [{k: v for k, v in record.items() if k != "python"} for record in mine]
+        assert all(observations.count(o) == 1 for o in observations), scenario.id
     assert {record["outcome"] for record in RECORDS} <= set(OUTCOMES)
     assert {record["backend"] for record in RECORDS} == {backend.name for backend in BACKENDS}
-    assert MATRIX["observed_with"] == toolchain()
+    assert MATRIX["observed_with"] == toolchain_versions()
+
+
+def test_the_sample_covers_every_backend_variant_installer_and_mode():
+    """The cells `make test` re-observes (cells.SAMPLE) include every backend, variant, installer, install mode, lifecycle step (an uninstall, the reverse order) and recorded outcome of the matrix at least once."""
+
+    def facets(chosen: list[Cell]) -> set[tuple[str, str]]:
+        found = set()
+        for cell in chosen:
+            record = recorded_run(RECORDS, cell.on(version_of())) or {}
+            found |= {("backend", cell.backend), ("variant", cell.variant), ("installer", cell.installer)}
+            found |= {("mode", mode) for mode in (cell.first, cell.second) if mode}
+            found |= {("uninstall", str(bool(cell.uninstall))), ("reverse", str(cell.reverse))}
+            found.add(("outcome", record.get("outcome", "unrecorded")))
+        return found
+
+    assert set(SAMPLE) <= set(cells())
+    assert facets(list(SAMPLE)) == facets(cells())
 
 
 @pytest.mark.parametrize(
@@ -228,7 +325,7 @@ def test_variant_patch_applies_cleanly_to_the_current_tree(variant):
 
 
 def test_bench_sorts_each_command_by_installer_verb_and_mode():
-    """``make bench`` tells pip from uv, editable from --target from wheel installs, a backend's set-up, and the consumer, the probe, the doctor and ``python -c`` apart."""
+    """``make matrix``'s cost report tells pip from uv, editable from --target from wheel installs, a backend's set-up, and the consumer, the probe, the doctor and ``python -c`` apart."""
     py, uv = "/v/bin/python", "/t/bin/uv"
     commands = {
         "pip install --editable": [py, "-m", "pip", "install", "--no-index", "--editable", "/src/d"],
@@ -275,7 +372,7 @@ def test_bench_report_gives_the_floor_the_commands_set():
     ]
     report = bench_report(records, timings, wall=4.0, jobs=2).splitlines()
 
-    assert report[0] == "2 scenarios in 4.0 s wall with 2 workers: 2.00 s of wall time per scenario"
+    assert report[0] == "2 runs in 4.0 s wall with 2 workers: 2.00 s of wall time per run"
     assert report[1:3] == [
         "  pip cells: 1, 3.00 s of wall time each",
         "  uv cells: 1, 1.00 s of wall time each",
@@ -287,7 +384,7 @@ def test_bench_report_gives_the_floor_the_commands_set():
         f"The pip and uv commands alone take 4 s of CPU: on this machine's {cores} cores"
     )
     assert report[-1].endswith(
-        f"less than {3.5 / cores:.0f} s of wall time, nor their commands less than {4.5 / cores:.0f} s."
+        f"no less than {3.5 / cores:.0f} s of wall time, nor their commands less than {4.5 / cores:.0f} s."
     )
 
 
@@ -299,6 +396,7 @@ def test_legend_has_a_line_only_for_what_the_grids_show():
         "installer": "pip",
         "uninstall": None,
         "reverse": False,
+        "python": ["3.11", "3.12"],
         "files": [],
     }
     records = [
@@ -329,15 +427,7 @@ def test_legend_has_a_line_only_for_what_the_grids_show():
     assert not any("⚠️" in line or "⛔" in line for line in lines)
 
 
-def _records_of(**fields) -> list:
-    return [_cell_param(r) for r in RECORDS if all(r[name] == value for name, value in fields.items())]
-
-
-@pytest.mark.parametrize(
-    "cell_run",
-    _records_of(backend="pdm-backend", variant="pep420", first="editable-editables"),
-    indirect=True,
-)
+@pytest.mark.cells(backend="pdm-backend", variant="pep420", first="editable-editables")
 def test_pdm_editables_mode_falls_back_to_a_path_entry_for_namespace_packages(cell):
     """pdm-backend's editables mode, asked for a PEP 420 layout, writes a path .pth line instead of the redirector, so the doctor finds both portions through path entries; pip shows the backend's warning (uv shows a build's output only when it fails)."""
     recorded, run = cell
@@ -355,7 +445,7 @@ FIXES = {
 }
 
 
-@pytest.mark.parametrize("cell_run", _records_of(outcome="ImportError"), indirect=True)
+@pytest.mark.cells(outcome="ImportError")
 def test_matrix_cell_consumer_prints_the_doctor_s_fix_for_its_cause(cell):
     """After an ImportError the consumer prints the doctor's fix for each cause the doctor found: PEP 420 for a hidden portion, one editable install for a replaced .pth file, the missing package for a .pth line that failed at start-up."""
     _, run = cell
@@ -363,3 +453,37 @@ def test_matrix_cell_consumer_prints_the_doctor_s_fix_for_its_cause(cell):
     assert causes
     for cause in causes:
         assert FIXES[cause] in run.consumer.output
+
+
+def test_interpreters_that_disagree_are_named_in_the_grid_and_kept_apart_in_matrix_json():
+    """make matrix merges one record per run into one record per observation, keeping what it recorded for an interpreter it did not run; a grid cell then shows one symbol where every interpreter agrees, and names the interpreters where they do not."""
+    cell = SAMPLE[0]
+    fields = {name: getattr(cell, name) for name in ("backend", "variant", "installer", "first", "second")}
+    fields.update(uninstall=None, reverse=False)
+    ok = {"outcome": "ok", "shared_init": None, "missing": None, "files": [], "note": ""}
+    hidden = {
+        **ok,
+        "outcome": "ImportError",
+        "missing": "azurefunctions.agents.framework",
+        "note": "ModuleNotFoundError: No module named 'azurefunctions.agents.framework'",
+    }
+    observed = [
+        {**fields, "python": [python], **(hidden if python == "3.12" else ok)} for python in SUPPORTED[1:]
+    ]
+    recorded = [{**fields, "python": list(SUPPORTED), **ok}]
+
+    merged = [r for r in merge(observed, recorded, SUPPORTED[1:]) if Cell.of(r) == cell]
+
+    assert [(r["python"], r["outcome"]) for r in merged] == [
+        (["3.9", "3.10", "3.11", "3.13"], "ok"),
+        (["3.12"], "ImportError"),
+    ]
+
+    def one(records: list[dict]) -> str:
+        return symbol(records[0])
+
+    assert (
+        by_python(merged, one)
+        == "3.9\N{EN DASH}3.11, 3.13: ✅<br>3.12: ❌ no `azurefunctions.agents.framework`"
+    )
+    assert by_python(merged[:1], one) == "✅"

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 from conftest import attach_log
-from harness import DURABLE, FRAMEWORK, ROOT, Log, Result, bundled_wheel, copy_tree, scratch_env
+from harness import DURABLE, FRAMEWORK, ROOT, Log, Result, copy_tree, scratch_env
+from toolchain import bundled_wheel
 from walkthrough import README, Shell, Step, blocks, commands, section, transcript
 
 # One walkthrough serves every test here: keep them on one xdist worker.

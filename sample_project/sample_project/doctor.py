@@ -23,9 +23,11 @@ from __future__ import annotations
 import argparse
 import ast
 import base64
+import csv
 import hashlib
 import importlib.machinery
 import importlib.util
+import io
 import json
 import marshal
 import os
@@ -652,6 +654,9 @@ class ImportSystem:
             return self.editable_find_spec(self.editables[module], name)
         if _is_redirector(finder):
             return self.redirector_find_spec(name, path)
+        if _is_virtualenv_finder(finder):
+            # It patches the loader of distutils.dist and setuptools.dist, found by the finders after it.
+            return None
         if _is_distutils_hack(finder):
             # Answers only for top-level 'distutils' and 'pip', and for CPython's own tests.
             if (path is None and name in ("distutils", "pip")) or name.startswith("test."):
@@ -1023,6 +1028,18 @@ def _is_distutils_hack(finder) -> bool:
     return type(finder).__module__ == "_distutils_hack" and type(finder).__name__ == "DistutilsMetaFinder"
 
 
+def _is_virtualenv_finder(finder) -> bool:
+    """virtualenv's ``_Finder`` (``_virtualenv.pth`` puts it first on sys.meta_path in the venvs it makes for
+    Python 3.9, as tox, nox, hatch and poetry do): for the names in its ``_DISTUTILS_PATCH`` (distutils.dist,
+    setuptools.dist) it asks the rest of the import system and patches the loader; for every other name it
+    returns None.
+    """
+    if type(finder).__module__ != "_virtualenv" or type(finder).__name__ != "_Finder":
+        return False
+    patched = getattr(sys.modules.get("_virtualenv"), "_DISTUTILS_PATCH", None)
+    return isinstance(patched, tuple) and all(isinstance(name, str) for name in patched)
+
+
 def _is_zipimporter_hook(hook) -> bool:
     return getattr(hook, "__name__", "") == "zipimporter" or type(hook).__name__ == "zipimporter"
 
@@ -1046,7 +1063,12 @@ def _is_modelled_hook(hook) -> bool:
         or _is_redirector(hook)
     ):
         return True
-    return _is_zipimporter_hook(hook) or _is_file_finder_hook(hook) or _is_distutils_hack(hook)
+    return (
+        _is_zipimporter_hook(hook)
+        or _is_file_finder_hook(hook)
+        or _is_distutils_hack(hook)
+        or _is_virtualenv_finder(hook)
+    )
 
 
 def _unmodelled_hooks() -> str | None:
@@ -1129,6 +1151,30 @@ def _direct_url(dist: metadata.Distribution) -> tuple[Path | None, Path | None]:
         return None, None
 
 
+def _record_rows(dist: metadata.Distribution) -> list[tuple[str, str | None]] | None:
+    """(path as RECORD lists it, sha256 or None) for each row of the distribution's RECORD; None if it has none.
+
+    An .egg-info has no RECORD: its files are what importlib.metadata lists, with no hash.
+
+    Read here, not through ``Distribution.files``: since Python 3.12 that leaves
+    out the files that no longer exist, which are what an uninstall of another
+    distribution removed.
+    """
+    text = dist.read_text("RECORD")
+    if text is None:  # an .egg-info: importlib.metadata lists installed-files.txt or SOURCES.txt, unhashed
+        files = dist.files
+        return None if files is None else [(str(file), None) for file in files]
+    rows = []
+    for row in csv.reader(io.StringIO(text)):
+        if not row:
+            continue
+        if len(row) > 3:
+            raise ValueError(f"a row of {len(row)} fields: {row!r}")
+        algorithm, _, value = (row[1] if len(row) > 1 else "").partition("=")
+        rows.append((row[0], value if algorithm == "sha256" and value else None))
+    return rows
+
+
 def installed_distributions(path: list[str]) -> list[Distribution]:
     found: dict[str, Distribution] = {}
     folders: dict[Path, str] = {}  # each folder's _key, computed once: RECORDs list thousands of files
@@ -1138,21 +1184,20 @@ def installed_distributions(path: list[str]) -> list[Distribution]:
             continue  # shadowed by an earlier path entry, as importlib.metadata itself does
         record = Distribution(name, *_direct_url(dist))
         try:
-            files = dist.files
-        except Exception as error:  # a corrupt RECORD: csv errors, bad rows
-            files, record.problem = None, f"its RECORD cannot be read ({type(error).__name__}: {error})"
-        if files is None and record.problem is None:
+            rows = _record_rows(dist)
+        except Exception as error:  # a corrupt RECORD: csv errors, bad rows, undecodable bytes
+            rows, record.problem = None, f"its RECORD cannot be read ({type(error).__name__}: {error})"
+        if rows is None and record.problem is None:
             record.problem = "it has no RECORD, so its files cannot be checked"
-        for file in files or ():
+        for relative, digest in rows or ():
             try:
-                located = Path(str(file.locate()))
+                located = Path(str(dist.locate_file(relative)))
             except Exception:
                 continue
-            digest = file.hash.value if file.hash is not None and file.hash.mode == "sha256" else None
             if located.parent not in folders:
                 folders[located.parent] = _key(located.parent)
             key = os.path.join(folders[located.parent], located.name)
-            record.files[key] = InstalledFile(located, str(file), digest)
+            record.files[key] = InstalledFile(located, relative, digest)
         found[name] = record
     return list(found.values())
 

@@ -17,7 +17,6 @@ from harness import (
     CONSUMER_OUTPUT,
     DISTRIBUTIONS,
     Result,
-    Scenario,
     exception_line,
     fix_patch,
     hidden,
@@ -26,15 +25,13 @@ from harness import (
 )
 
 
-def show(s: Scenario, result: Result, full: bool) -> None:
-    """Print a command as a reader would type it, and its output (pip's: the last line)."""
-    shown = render(
-        "python" if part == str(s.venv.python) else part.removeprefix(f"{s.src}/") for part in result.cmd
-    )
-    where = "" if result.cwd == s.src else f"cd {result.cwd.relative_to(s.src)} && "
+def show(result: Result, src: Path, python: str, full: bool = False) -> None:
+    """Print a command as a reader would type it (paths relative to the checkout ``src``, ``python`` as python) and its output: all of it if asked or if the command failed, else the last line (pip's summary)."""
+    shown = render("python" if part == python else part.removeprefix(f"{src}/") for part in result.cmd)
+    where = "" if result.cwd == src else f"cd {result.cwd.relative_to(src)} && "
     print(f"$ {where}{shown}")
     lines = result.output.rstrip().splitlines()
-    for line in lines if full else lines[-1:]:
+    for line in lines if full or result.returncode else lines[-1:]:
         print(f"  {line}")
     print(f"  [exit {result.returncode}]")
 
@@ -46,11 +43,13 @@ def walk(title: str, fix: bool) -> Result:
         print(f"   scratch checkout: {s.src}\n   fresh venv: {s.venv.virtualenv}\n")
         if fix:
             patch = fix_patch("pep420").relative_to(fix_patch("pep420").parents[2])
-            show(s, s.venv.execute(["git", "apply", str(patch)], cwd=s.src), full=True)
+            show(
+                s.venv.execute(["git", "apply", str(patch)], cwd=s.src), s.src, str(s.venv.python), full=True
+            )
         for dist in DISTRIBUTIONS:
-            show(s, s.install(dist, "editable"), full=False)
+            show(s.install(dist, "editable"), s.src, str(s.venv.python))
         run = s.consumer()
-        show(s, run, full=True)
+        show(run, s.src, str(s.venv.python), full=True)
         return run
 
 

@@ -13,17 +13,12 @@ from __future__ import annotations
 
 import os
 import re
-import sys
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness import ROOT, Scenario, install_args, pins, uv_binary
-
-# Where `make` downloads the wheels of tests/requirements-backends.txt.
-WHEELS = Path(sys.prefix, "wheels")
-BACKEND_REQUIREMENTS = ROOT / "tests" / "requirements-backends.txt"
+from harness import Scenario, install_args, uv_binary
+from toolchain import BACKEND_REQUIREMENTS, WHEELS, closure, pins, unsupported
 
 
 @dataclass(frozen=True)
@@ -93,12 +88,20 @@ class Backend:
         # The other backends' editable modes are chosen in pyproject.toml (flavour), not here.
         return install_args("editable" if mode in self.flavours else mode, source, target)
 
+    def unsupported(self, python: str) -> str | None:
+        """Why this backend's pinned wheels cannot be installed on CPython ``python``, or None.
+
+        setuptools is what virtualenv seeds each test venv with, for every interpreter.
+        """
+        return None if self.name == "setuptools" else unsupported([self.name, *self.build_requires], python)
+
     def setup_commands(self, s: Scenario) -> list[list[str | os.PathLike[str]]]:
         """Install this backend (and what its editable wheels need) into a fresh venv, from the pinned wheels."""
         if self.name == "setuptools":
-            return []  # virtualenv seeds the pinned setuptools
-        pinned = pins(BACKEND_REQUIREMENTS)
-        needed = [f"{name}=={pinned[name]}" for name in closure([self.name, *self.build_requires])]
+            return []  # virtualenv seeds setuptools
+        python = s.venv.version
+        pinned = pins(BACKEND_REQUIREMENTS, python)
+        needed = [f"{name}=={pinned[name]}" for name in closure([self.name, *self.build_requires], python)]
         uv = [uv_binary(), "pip", "install", "--python", s.venv.python, "--offline", "--no-index"]
         return [[*uv, "--find-links", WHEELS, "--cache-dir", s.workspace / "uv cache", *needed]]
 
@@ -113,35 +116,6 @@ def failure(output: str, tree: Path) -> tuple[str, str]:
     if raised:
         return "build-error", raised[-1]
     return "install-error", (lines or [""])[-1]
-
-
-def requirements_of(name: str) -> list[str]:
-    """What the pinned wheel of ``name`` requires on this interpreter (its METADATA's Requires-Dist)."""
-    from packaging.requirements import Requirement
-    from packaging.utils import canonicalize_name
-
-    wheel = next(w for w in WHEELS.glob("*.whl") if canonicalize_name(w.name.split("-")[0]) == name)
-    with zipfile.ZipFile(wheel) as archive:
-        metadata = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
-        lines = archive.read(metadata).decode("utf-8").splitlines()
-    found = [
-        Requirement(line.removeprefix("Requires-Dist:").strip())
-        for line in lines
-        if line.startswith("Requires-Dist:")
-    ]
-    return [canonicalize_name(r.name) for r in found if r.marker is None or r.marker.evaluate({"extra": ""})]
-
-
-def closure(names: list[str]) -> list[str]:
-    """``names`` and everything their pinned wheels require, each once."""
-    found: dict[str, None] = {}
-    pending = list(names)
-    while pending:
-        name = pending.pop(0)
-        if name not in found:
-            found[name] = None
-            pending += requirements_of(name)
-    return list(found)
 
 
 SETUPTOOLS = Backend(

@@ -2,16 +2,19 @@
 
 A cell is a build backend, a variant, an installer, durable's and framework's
 install modes, and what follows the installs (an uninstall, or the reverse
-order). ``Cell.steps()`` spells out the installs and uninstalls it runs, so
-cells that begin with the same steps can share them (see runner.py).
+order); it runs on each supported interpreter its backend's pinned wheels
+support (``runs()``). ``Cell.steps()`` spells out the installs and uninstalls
+it runs, so cells that begin with the same steps can share them (see
+runner.py).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from backends import BACKENDS, SETUPTOOLS, Backend
+from backends import BACKENDS, BY_NAME, SETUPTOOLS, Backend
 from harness import DURABLE, FRAMEWORK
+from interpreters import SUPPORTED
 
 MERGED = "azure-functions-agents"
 VARIANTS = ("as-shipped", "pep420", "separate-namespaces", "merged", "pkgutil")
@@ -53,6 +56,13 @@ class Cell:
     second: str | None  # framework's install mode; None for merged: one distribution
     uninstall: str | None = None  # the distribution uninstalled after both installs
     reverse: bool = False  # framework installed first
+    # The CPython its venvs are made of ("3.12"); "" for the cell itself, as matrix.json's
+    # records are: each lists the interpreters it was observed on.
+    python: str = ""
+
+    def on(self, python: str) -> Cell:
+        """This cell, run on CPython ``python``."""
+        return replace(self, python=python)
 
     @property
     def distributions(self) -> tuple[str, ...]:
@@ -74,14 +84,20 @@ class Cell:
         return "framework installed first" if self.reverse else ""
 
     @property
-    def id(self) -> str:
+    def scenario(self) -> str:
+        """The cell's name, whatever it runs on: ``setuptools-as-shipped-pip-editable+editable``."""
         pair = self.first if self.second is None else f"{self.first}+{self.second}"
         then = f"-{self.then.replace(' ', '-')}" if self.then else ""
         return f"{self.backend}-{self.variant}-{self.installer}-{pair}{then}"
 
+    @property
+    def id(self) -> str:
+        """The scenario, and the interpreter it runs on if it is one run: ``...-editable+editable-py3.12``."""
+        return f"{self.scenario}-py{self.python}" if self.python else self.scenario
+
     @classmethod
     def of(cls, record: dict) -> Cell:
-        """The cell a matrix.json record is about."""
+        """The cell a matrix.json record is about (on no interpreter in particular)."""
         return cls(*(record[name] for name in CELL_FIELDS))
 
 
@@ -122,3 +138,35 @@ def cells() -> list[Cell]:
             for installer in INSTALLERS:
                 found += [Cell(backend.name, variant, installer, *pair) for pair in backend_pairs(backend)]
     return found
+
+
+def runs(pythons: tuple[str, ...] = SUPPORTED) -> list[Cell]:
+    """Every cell on every interpreter of ``pythons`` its backend's pinned wheels support, cell by cell."""
+    supported = {(b.name, p): b.unsupported(p) is None for b in BACKENDS for p in pythons}
+    return [cell.on(python) for cell in cells() for python in pythons if supported[cell.backend, python]]
+
+
+def pythons_of(backend: str) -> tuple[str, ...]:
+    """The supported interpreters ``backend``'s pinned wheels can be installed on."""
+    return tuple(python for python in SUPPORTED if BY_NAME[backend].unsupported(python) is None)
+
+
+# What `make test` (the inner loop) re-observes, on the interpreter running the tests: every
+# backend, variant, installer, install mode, lifecycle step and outcome at least once
+# (test_the_sample_covers_every_backend_variant_installer_and_mode). `make check` runs every
+# cell on every interpreter.
+SAMPLE = (
+    Cell("setuptools", "as-shipped", "uv", "editable", "editable"),  # the collision (pip: test_collision.py)
+    Cell("setuptools", "as-shipped", "uv", "regular", "regular", reverse=True),  # overwritten
+    Cell("setuptools", "pep420", "pip", "target", "target"),  # the fix, Azure Functions' way
+    Cell("setuptools", "pep420", "uv", "editable-strict", "editable-strict"),
+    Cell("setuptools", "separate-namespaces", "uv", "editable-compat", "editable-compat"),
+    Cell("setuptools", "merged", "uv", "editable", None),
+    Cell("setuptools", "pkgutil", "pip", "regular", "regular", uninstall=FRAMEWORK),  # removed
+    Cell("hatchling", "pep420", "uv", "editable-exact", "editable-exact"),  # the backend refuses
+    Cell("hatchling", "pkgutil", "uv", "editable-exact", "editable-exact"),  # the editables redirector
+    Cell("flit-core", "as-shipped", "uv", "regular", "editable"),
+    Cell("pdm-backend", "pep420", "pip", "editable-editables", "editable-editables"),  # falls back, warns
+    Cell("poetry-core", "pkgutil", "uv", "editable", "editable"),
+    Cell("uv-build", "pep420", "uv", "editable", "regular"),
+)

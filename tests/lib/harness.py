@@ -11,11 +11,11 @@ output is kept in a log that failure messages carry.
 from __future__ import annotations
 
 import ast
+import functools
 import importlib.util
 import json
 import logging
 import os
-import re
 import resource
 import shlex
 import shutil
@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
+from interpreters import find_interpreter, missing_reason, version_of
 from pytest_shutil.workspace import Workspace
 from pytest_virtualenv import VirtualEnv
 
@@ -36,7 +37,6 @@ ROOT = Path(__file__).resolve().parents[2]
 FIXES = ROOT / "tests" / "fixes"
 PROBE = ROOT / "tests" / "lib" / "probe.py"
 README = ROOT / "README.md"
-REQUIREMENTS = ROOT / "tests" / "requirements.txt"
 DURABLE = "azure-functions-agent-durable"
 FRAMEWORK = "azure-functions-agent-framework"
 CONSUMER = "sample_project"
@@ -131,12 +131,6 @@ def hermetic_env(base: Mapping[str, str] | None = None) -> dict[str, str]:
     return env
 
 
-def pins(requirements: Path = REQUIREMENTS) -> dict[str, str]:
-    """A pinned requirements file: distribution name (normalized: lower case, hyphens) -> version."""
-    found = re.findall(r"^([\w.-]+)==([\w.]+)", requirements.read_text(encoding="utf-8"), re.MULTILINE)
-    return {re.sub(r"[-_.]+", "-", name).lower(): version for name, version in found}
-
-
 def uv_binary() -> str:
     """The pinned uv's executable, from the tool venv."""
     from uv import find_uv_bin
@@ -167,13 +161,6 @@ def load_doctor() -> ModuleType:
         sys.modules[name] = module
         spec.loader.exec_module(module)
     return sys.modules[name]
-
-
-def bundled_wheel(distribution: str) -> Path:
-    """The wheel of ``pip`` or ``setuptools`` that virtualenv seeds every test venv with."""
-    from virtualenv.seed.wheels.embed import BUNDLE_FOLDER, BUNDLE_SUPPORT
-
-    return BUNDLE_FOLDER / BUNDLE_SUPPORT[f"{sys.version_info[0]}.{sys.version_info[1]}"][distribution]
 
 
 def scratch_env(workspace: Path, base: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -230,22 +217,55 @@ class Log:
         return "\n".join(str(result) for result in self.results) or "(no commands ran)"
 
 
+@functools.cache
+def interpreter(version: str) -> Path | None:
+    """The CPython ``version`` test venvs of that version are made from (None: the one running the tests)."""
+    if version == version_of():
+        return None
+    found = find_interpreter(version)
+    if found is None:
+        raise LookupError(missing_reason(version))
+    return found
+
+
+# How every test venv is seeded, on every interpreter: pip and setuptools from
+# virtualenv's bundled wheels (never the network, never a periodic update in
+# the background), linked from the shared app-data folder. Without
+# --setuptools, virtualenv seeds none on Python 3.12 and later, and every
+# --no-build-isolation install of a setuptools project fails there.
+SEED = [
+    "--no-download",
+    "--no-periodic-update",
+    "--pip",
+    "bundle",
+    "--setuptools",
+    "bundle",
+    "--symlink-app-data",
+]
+
+
 class ScenarioVenv(VirtualEnv):
-    """A pytest-virtualenv venv that owns its paths, environment and command log."""
+    """A pytest-virtualenv venv that owns its paths, environment and command log, of CPython ``python`` ("3.12")."""
 
     def __init__(
-        self, workspace: Path, log: Log, env: Mapping[str, str], template: Path | None = None
+        self,
+        workspace: Path,
+        log: Log,
+        env: Mapping[str, str],
+        template: Path | None = None,
+        python: str | None = None,
     ) -> None:
         self.log = log
+        self.version = python or version_of()
         self._creating = True
         self._template = template
+        base = interpreter(self.version)
         super().__init__(
             env=env,
             workspace=str(workspace),
             name="venv",
-            # Seed from virtualenv's bundled wheels (never the network), linking
-            # them from the shared app-data folder.
-            args=["--quiet", "--no-download", "--symlink-app-data"],
+            python=str(base) if base else None,
+            args=["--quiet", *SEED],
         )
         self._creating = False
 
@@ -281,9 +301,7 @@ class ScenarioVenv(VirtualEnv):
 
     @property
     def site_packages(self) -> Path:
-        return Path(
-            self.virtualenv, "lib", f"python{sys.version_info[0]}.{sys.version_info[1]}", "site-packages"
-        )
+        return Path(self.virtualenv, "lib", f"python{self.version}", "site-packages")
 
     def execute(
         self,
@@ -460,13 +478,15 @@ def apply_fix(variant: str, tree: Path, check: bool = False) -> subprocess.Compl
 
 
 @contextmanager
-def scenario(variant: str = "as-shipped", env: Mapping[str, str] | None = None) -> Iterator[Scenario]:
-    """A fresh scenario, removed with everything in it on exit."""
+def scenario(
+    variant: str = "as-shipped", env: Mapping[str, str] | None = None, python: str | None = None
+) -> Iterator[Scenario]:
+    """A fresh scenario (a venv of CPython ``python``, default: the one running the tests), removed with everything in it on exit."""
     workspace = Path(tempfile.mkdtemp(prefix="ns demo "))
     try:
         log = Log()
         src = copy_tree(workspace / "checkout", variant)
-        venv = ScenarioVenv(workspace, log, scratch_env(workspace, env))
+        venv = ScenarioVenv(workspace, log, scratch_env(workspace, env), python=python)
         yield Scenario(workspace, src, venv, log)
     finally:
         shutil.rmtree(workspace, ignore_errors=True)

@@ -17,13 +17,18 @@ one JSON object:
   the ``Generator`` its ``WHEEL`` file names: the backend that built it.
 
 The namespace doctor checks RECORD hashes too; this probe keeps its own
-twenty lines on purpose: it is the oracle the doctor's verdict is tested
-against in every matrix cell, so it must not share the doctor's code.
+lines on purpose: it is the oracle the doctor's verdict is tested against in
+every matrix cell, so it must not share the doctor's code. It reads each
+RECORD itself: since Python 3.12, ``Distribution.files`` leaves out the files
+that no longer exist, which are exactly the ones an uninstall of another
+distribution removed.
 """
 
 import base64
+import csv
 import hashlib
 import importlib
+import io
 import json
 import os
 import sys
@@ -47,6 +52,14 @@ def try_imports(targets):
     return results
 
 
+def record_rows(dist):
+    """(path, sha256) for each file the distribution's RECORD lists with a sha256 hash, inside site-packages."""
+    for row in csv.reader(io.StringIO(dist.read_text("RECORD") or "")):
+        if len(row) < 2 or not row[1].startswith("sha256=") or row[0].split("/")[0] == "..":
+            continue
+        yield row[0], row[1][len("sha256=") :]
+
+
 def changed_files():
     changed = []
     seen = set()
@@ -55,17 +68,15 @@ def changed_files():
         if not name.startswith("azure-functions-agent") or name in seen:
             continue
         seen.add(name)
-        for file in dist.files or ():
-            if file.hash is None or file.hash.mode != "sha256" or file.parts[0] == "..":
-                continue
-            path = file.locate()
+        for file, recorded in record_rows(dist):
             try:
-                digest = hashlib.sha256(path.read_bytes()).digest()
+                with open(dist.locate_file(file), "rb") as installed:
+                    digest = hashlib.sha256(installed.read()).digest()
             except FileNotFoundError:
-                changed.append({"distribution": name, "file": str(file), "state": "missing"})
+                changed.append({"distribution": name, "file": file, "state": "missing"})
                 continue
-            if base64.urlsafe_b64encode(digest).rstrip(b"=").decode() != file.hash.value:
-                changed.append({"distribution": name, "file": str(file), "state": "replaced"})
+            if base64.urlsafe_b64encode(digest).rstrip(b"=").decode() != recorded:
+                changed.append({"distribution": name, "file": file, "state": "replaced"})
     return sorted(changed, key=lambda entry: (entry["distribution"], entry["file"]))
 
 

@@ -27,8 +27,8 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from backends import BY_NAME, WHEELS, Backend, failure
-from cells import CELL_FIELDS, Cell, Install, Uninstall, cells, distributions
+from backends import BY_NAME, Backend, failure
+from cells import CELL_FIELDS, Cell, Install, Uninstall, distributions, runs
 from filelock import FileLock
 from harness import (
     DURABLE,
@@ -42,6 +42,7 @@ from harness import (
     scratch_env,
 )
 from timing import Timing, command_kind
+from toolchain import WHEELS
 
 # A PEP 517 frontend's one call, without isolation: the backend (argv[1]) builds a wheel into argv[2].
 BUILD_WHEEL = "import importlib, sys; print(importlib.import_module(sys.argv[1]).build_wheel(sys.argv[2]))"
@@ -96,7 +97,7 @@ def record_of(
     missing: str | None = None,
     files: list[str] | None = None,
 ) -> dict:
-    """A matrix.json record: the cell's fields, then what was observed.
+    """A matrix.json record: the cell's fields, the interpreter it ran on, then what was observed.
 
     ``missing``: the module an ImportError names; ``files``: the files replaced or
     removed; ``note``: what happened in words (the exception, the backend's error).
@@ -104,6 +105,7 @@ def record_of(
     fields = asdict(cell)
     return {
         **{name: fields[name] for name in CELL_FIELDS},
+        "python": [cell.python],
         "outcome": outcome,
         "shared_init": shared_init,
         "missing": missing,
@@ -161,29 +163,29 @@ class Workshop:
 
     # --- what every process shares: the wheels --------------------------------------------------
 
-    def wheels(self, backend: Backend, variant: str) -> dict[str, Path] | Result:
-        """The variant's wheels as ``backend`` builds them, or the failed build (its PEP 517 ``build_wheel`` hook)."""
-        done = self.folder / "wheels" / backend.name / variant
+    def wheels(self, backend: Backend, variant: str, python: str) -> dict[str, Path] | Result:
+        """The variant's wheels as ``backend`` builds them on ``python``, or the failed build (its PEP 517 ``build_wheel`` hook)."""
+        done = self.folder / "wheels" / backend.name / python / variant
         if not done.is_dir():
             done.parent.mkdir(parents=True, exist_ok=True)
             with FileLock(str(done.parent / f"{variant}.lock")):
                 if not done.is_dir():
                     building = done.parent / f"{variant}.building"
                     shutil.rmtree(building, ignore_errors=True)
-                    self._build_wheels(backend, variant, building)
+                    self._build_wheels(backend, variant, python, building)
                     building.rename(done)
         failed = done / "failed.json"
         if failed.exists():
             return Result(**{**json.loads(failed.read_text()), "cwd": Path(done)})
         return {dist: next(done.glob(dist.replace("-", "_") + "-*.whl")) for dist in distributions(variant)}
 
-    def _build_wheels(self, backend: Backend, variant: str, dest: Path) -> None:
+    def _build_wheels(self, backend: Backend, variant: str, python: str, dest: Path) -> None:
         """Build each distribution's wheel with the backend's own PEP 517 ``build_wheel`` hook, as pip would.
 
         In a scratch tree of its own: setuptools leaves ``build/`` and ``*.egg-info`` behind,
         which must not reach the trees the cells install from.
         """
-        s = self._state((backend.name,)).scenario
+        s = self._state((backend.name, python)).scenario
         tree = copy_tree(dest.with_suffix(".tree"), variant)
         backend.configure(tree, variant, distributions(variant), None)
         dest.mkdir()
@@ -212,7 +214,7 @@ class Workshop:
     def scenario(self, cell: Cell) -> Iterator[State]:
         """The cell's own venv after its steps; removed afterwards unless other cells go on from it."""
         key = _key(cell, cell.steps())
-        self._forget_other_groups(key[:3])
+        self._forget_other_groups(key[:4])
         state = self._state(key)
         if key not in self._kept:
             self._states.pop(key, None)
@@ -228,33 +230,37 @@ class Workshop:
         A group's cells run one after the other in one process (an xdist group, or one task
         of make matrix), so once another group starts, they are not needed again.
         """
-        for key in [key for key in self._states if len(key) > 1 and key[:3] != group]:
+        for key in [key for key in self._states if len(key) > 2 and key[:4] != group]:
             shutil.rmtree(self._states.pop(key).scenario.workspace, ignore_errors=True)
 
     def _state(self, key: tuple) -> State:
         if key in self._states:
             return self._states[key]
-        backend = BY_NAME[key[0]]
-        if len(key) == 1:  # the root: a fresh venv with the backend installed, if it is not setuptools
-            state = State(self._scenario(None))
+        backend, python = BY_NAME[key[0]], key[1]
+        if len(key) == 2:  # the root: a fresh venv of that interpreter, with the backend installed
+            state = State(self._scenario(None, python))
             for command in backend.setup_commands(state.scenario):
                 if state.scenario.venv.execute(command).returncode:
                     raise RuntimeError(f"setting up {backend.name} failed:\n{state.scenario.log}")
         else:
-            _, variant, installer, steps = key
+            _, _, variant, installer, steps = key
             parent = self._state(_parent(key))
-            state = State(self._scenario(parent.scenario), parent.failed)
+            state = State(self._scenario(parent.scenario, python), parent.failed)
             if state.failed is None:
                 state.failed = self._run(state.scenario, backend, variant, installer, steps[-1])
         self._states[key] = state
         return state
 
-    def _scenario(self, template: Scenario | None) -> Scenario:
-        """A new workspace: a fresh venv, or a copy of ``template``'s venv and --target folders."""
+    def _scenario(self, template: Scenario | None, python: str) -> Scenario:
+        """A new workspace: a fresh venv of CPython ``python``, or a copy of ``template``'s venv and --target folders."""
         workspace = Path(tempfile.mkdtemp(prefix="venv ", dir=self._own))
         log = Log(list(template.log.results) if template else [])
         venv = ScenarioVenv(
-            workspace, log, scratch_env(workspace), template=template.venv.virtualenv if template else None
+            workspace,
+            log,
+            scratch_env(workspace),
+            template=template.venv.virtualenv if template else None,
+            python=python,
         )
         targets = []
         for target in template.targets if template else ():
@@ -271,7 +277,7 @@ class Workshop:
             return None
         tree = self.tree(backend, variant, backend.flavour(step.mode))
         if step.mode in ("regular", "target"):
-            wheels = self.wheels(backend, variant)
+            wheels = self.wheels(backend, variant, s.venv.version)
             if isinstance(wheels, Result):
                 s.log.results.append(wheels)
                 return failure(wheels.output, tree)
@@ -288,12 +294,13 @@ class Workshop:
 
 
 def _key(cell: Cell, steps: tuple) -> tuple:
-    return (cell.backend,) if not steps else (cell.backend, cell.variant, cell.installer, steps)
+    root = (cell.backend, cell.python)
+    return root if not steps else (*root, cell.variant, cell.installer, steps)
 
 
 def _parent(key: tuple) -> tuple:
-    backend, variant, installer, steps = key
-    return (backend,) if len(steps) == 1 else (backend, variant, installer, steps[:-1])
+    backend, python, variant, installer, steps = key
+    return (backend, python) if len(steps) == 1 else (backend, python, variant, installer, steps[:-1])
 
 
 def run_cell(cell: Cell, workshop: Workshop) -> CellRun:
@@ -327,17 +334,17 @@ def run_cell(cell: Cell, workshop: Workshop) -> CellRun:
 
 
 def group_of(cell: Cell) -> str:
-    """Cells that may share steps: one backend, variant and installer. Each group runs in one process."""
-    return f"{cell.backend}-{cell.variant}-{cell.installer}"
+    """Cells that may share steps: one backend, variant, installer and interpreter. Each group runs in one process."""
+    return f"{cell.backend}-{cell.variant}-{cell.installer}-py{cell.python}"
 
 
 _WORKSHOP: list[Workshop] = []  # this worker process's, kept from one group to the next
 
 
-def _run_group(args: tuple[list[Cell], Path]) -> list[tuple[dict, Timing]]:
-    group, folder = args
+def _run_group(args: tuple[list[Cell], Path, tuple[str, ...]]) -> list[tuple[dict, Timing]]:
+    group, folder, pythons = args
     if not _WORKSHOP:
-        _WORKSHOP.append(Workshop(folder, cells()))  # its backends' fresh venvs serve every group
+        _WORKSHOP.append(Workshop(folder, runs(pythons)))  # its backends' fresh venvs serve every group
     workshop = _WORKSHOP[0]
     counted: dict[int, Result] = {}  # a shared step's commands count once (kept alive: ids are reused)
     done = []
@@ -353,23 +360,24 @@ def _run_group(args: tuple[list[Cell], Path]) -> list[tuple[dict, Timing]]:
     return done
 
 
-def run_all(jobs: int) -> tuple[list[dict], list[Timing], float]:
-    """Run every cell, ``jobs`` groups at a time: the records in matrix.json's order, their timings, the wall time."""
+def run_all(jobs: int, pythons: tuple[str, ...]) -> tuple[list[dict], list[Timing], float]:
+    """Run every cell on each of ``pythons``, ``jobs`` groups at a time.
+
+    The records (one per cell and interpreter, in matrix.json's order), their timings, the wall time.
+    """
     started = time.monotonic()
+    planned = runs(pythons)
     groups: dict[str, list[Cell]] = {}
-    for cell in cells():
+    for cell in planned:
         groups.setdefault(group_of(cell), []).append(cell)
     with (
         tempfile.TemporaryDirectory(prefix="ns matrix ", dir=memory_folder()) as scratch,
         ProcessPoolExecutor(max_workers=jobs) as pool,
     ):
-        done = [
-            pair
-            for ran in pool.map(_run_group, [(g, Path(scratch)) for g in groups.values()])
-            for pair in ran
-        ]
-    order = {cell.id: n for n, cell in enumerate(cells())}
-    done.sort(key=lambda pair: order[Cell.of(pair[0]).id])
+        tasks = [(group, Path(scratch), pythons) for group in groups.values()]
+        done = [pair for ran in pool.map(_run_group, tasks) for pair in ran]
+    order = {cell.id: n for n, cell in enumerate(planned)}
+    done.sort(key=lambda pair: order[Cell.of(pair[0]).on(pair[0]["python"][0]).id])
     return [record for record, _ in done], [timing for _, timing in done], time.monotonic() - started
 
 

@@ -15,37 +15,92 @@ and test_readme_matrix_is_rendered_from_matrix_json fails when they drift.
 from __future__ import annotations
 
 import json
-import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
-from backends import BACKEND_REQUIREMENTS, BACKENDS
-from cells import BACKEND_VARIANTS, SHORT, VARIANTS, Cell
-from harness import DURABLE, FRAMEWORK, README, ROOT, bundled_wheel, pins
+from backends import BACKENDS
+from cells import BACKEND_VARIANTS, CELL_FIELDS, SAMPLE, SHORT, VARIANTS, Cell, cells
+from harness import DURABLE, FRAMEWORK, README, ROOT
+from interpreters import SUPPORTED, span
+from toolchain import BACKEND_REQUIREMENTS, pins, seeded
 
 MATRIX = ROOT / "tests" / "matrix.json"
 
 
-def toolchain() -> dict[str, str]:
-    """The versions every outcome depends on, as this tool venv has them."""
-    pinned, backends = pins(), pins(BACKEND_REQUIREMENTS)
+def toolchain_versions() -> dict:
+    """The versions every outcome depends on, as the pins say; per interpreter, what its venvs are seeded with.
+
+    CPython's patch releases do not change imports, so interpreters are named by
+    major.minor. ``unsupported``: the interpreters a backend is not tried on, and why.
+    """
+    pinned = pins()
     return {
-        "python": ".".join(map(str, sys.version_info[:2])),  # CPython's patch releases do not change imports
-        "pip": bundled_wheel("pip").name.split("-")[1],
-        "setuptools": pinned["setuptools"],
+        "pythons": {python: seeded(python) for python in SUPPORTED},
         "virtualenv": pinned["virtualenv"],
         "uv": pinned["uv"],
-        **{backend.name: backends[backend.name] for backend in BACKENDS[1:]},
-        "editables": backends["editables"],
+        **{backend.name: pins(BACKEND_REQUIREMENTS)[backend.name] for backend in BACKENDS[1:]},
+        "editables": pins(BACKEND_REQUIREMENTS)["editables"],
+        "unsupported": {
+            backend.name: why
+            for backend in BACKENDS
+            if (why := {p: backend.unsupported(p) for p in SUPPORTED if backend.unsupported(p)})
+        },
     }
 
 
 def load() -> dict:
-    """tests/matrix.json: ``observed_with`` (the toolchain) and ``cells`` (one record per scenario)."""
+    """tests/matrix.json: ``observed_with`` (the toolchain) and ``cells`` (records: a scenario, the interpreters it was observed on, what was)."""
     return json.loads(MATRIX.read_text(encoding="utf-8"))
 
 
 def dump(records: list[dict]) -> str:
-    return json.dumps({"observed_with": toolchain(), "cells": records}, indent=2, ensure_ascii=False) + "\n"
+    return (
+        json.dumps({"observed_with": toolchain_versions(), "cells": records}, indent=2, ensure_ascii=False)
+        + "\n"
+    )
+
+
+def observation(record: dict) -> dict:
+    """What a record says was observed, whatever interpreter: the record without its ``python``."""
+    return {key: value for key, value in record.items() if key != "python"}
+
+
+def merge(observed: list[dict], recorded: list[dict], pythons: tuple[str, ...]) -> list[dict]:
+    """matrix.json's records: this run's (one per cell and interpreter of ``pythons``), and the recorded ones of the interpreters it did not have.
+
+    A cell's interpreters that saw the same thing share one record, whose
+    ``python`` lists them; where they differ, the cell has one record per
+    observation, in the order of the first interpreter that saw each.
+    """
+    seen: dict[tuple[str, str], dict] = {}
+    for record in recorded:
+        for python in record.get("python", []):  # a record of an older format: re-observed
+            if python not in pythons:
+                seen[Cell.of(record).scenario, python] = observation(record)
+    for record in observed:
+        seen[Cell.of(record).scenario, record["python"][0]] = observation(record)
+    merged = []
+    for cell in cells():
+        mine: list[dict] = []
+        for python in SUPPORTED:
+            found = seen.get((cell.scenario, python))
+            if found is None:
+                continue
+            same = next((r for r in mine if observation(r) == found), None)
+            if same is None:
+                mine.append({**{k: found[k] for k in CELL_FIELDS}, "python": [python], **found})
+            else:
+                same["python"].append(python)
+        merged += mine
+    return merged
+
+
+def recorded_run(records: list[dict], cell: Cell) -> dict | None:
+    """The record of ``cell`` (which runs on one interpreter), as that interpreter's run would give it."""
+    bare = cell.on("")
+    for record in records:
+        if cell.python in record["python"] and Cell.of(record) == bare:
+            return {**record, "python": [cell.python]}
+    return None
 
 
 # --- one cell, in words -------------------------------------------------------------------------
@@ -75,11 +130,34 @@ def row_label(record: dict) -> str:
     return f"{pair}, then {cell.then}" if cell.then else pair
 
 
-def versions(observed: dict) -> str:
+def seeds(observed: dict) -> str:
+    """``pip 26.3 and setuptools 84.2.1 on 3.10 to 3.13, pip 26.0.1 and setuptools 82.0.1 on 3.9``, newest first."""
+    groups: dict[str, list[str]] = {}
+    for python, seed in observed["pythons"].items():
+        groups.setdefault(f"pip {seed['pip']} and setuptools {seed['setuptools']}", []).append(python)
+    if len(groups) == 1:
+        return next(iter(groups))
+    ordered = sorted(groups.items(), key=lambda item: SUPPORTED.index(item[1][0]), reverse=True)
+    return ", ".join(f"{seed} on {span(pythons)}" for seed, pythons in ordered)
+
+
+def pythons_observed(records: list[dict]) -> list[str]:
+    return [python for python in SUPPORTED if any(python in r["python"] for r in records)]
+
+
+def versions(observed: dict, records: list[dict]) -> str:
     return (
-        f"pip {observed['pip']} and setuptools {observed['setuptools']} (as virtualenv"
-        f" {observed['virtualenv']} seeds them), uv {observed['uv']}, on CPython {observed['python']}"
+        f"CPython {span(pythons_observed(records))}, with {seeds(observed)} (as virtualenv"
+        f" {observed['virtualenv']} seeds them), uv {observed['uv']}"
     )
+
+
+def agreement(records: list[dict]) -> str:
+    """Whether the interpreters agree, in words: where they do not, the grids name them."""
+    split = len({Cell.of(r) for r in records}) < len(records)
+    if split:
+        return "where interpreters disagree, a grid cell names them"
+    return f"every interpreter gave the same outcome in every scenario ({span(pythons_observed(records))})"
 
 
 def backend_versions(observed: dict) -> str:
@@ -92,12 +170,33 @@ def _table(header: list[str], rows: Iterable[list[str]]) -> list[str]:
     return [*lines, *(f"| {' | '.join(row)} |" for row in rows)]
 
 
+def by_python(records: list[dict], text_of: Callable[[list[dict]], str], sep: str = "<br>") -> str:
+    """What ``records`` show, in ``text_of``'s words: once if every interpreter agrees, else per interpreter (``3.9: ...``)."""
+    groups: dict[str, list[str]] = {}
+    for python in SUPPORTED:
+        mine = [r for r in records if python in r["python"]]
+        if mine:
+            groups.setdefault(text_of(mine), []).append(python)
+    if len(groups) == 1:
+        return next(iter(groups))
+    return sep.join(f"{span(pythons)}: {text}" for text, pythons in groups.items())
+
+
+def _one(records: list[dict]) -> str:
+    """The symbol of one scenario on one interpreter (several records: one per installer, which agree)."""
+    return symbol(records[0])
+
+
 def _both(records: list[dict]) -> str:
-    """One grid cell for pip and uv: one symbol if they agree."""
-    shown = {record["installer"]: symbol(record) for record in records}
-    if len(set(shown.values())) == 1:
-        return next(iter(shown.values()))
-    return "<br>".join(f"{installer}: {text}" for installer, text in shown.items())
+    """One grid cell for pip and uv, on every interpreter: one symbol where they agree."""
+    installers = list(dict.fromkeys(r["installer"] for r in records))
+    agree = all(len({symbol(r) for r in records if python in r["python"]}) <= 1 for python in SUPPORTED)
+    if agree:
+        return by_python(records, _one)
+    return "<br>".join(
+        f"{installer}: {by_python(_select(records, installer=installer), _one, sep='; ')}"
+        for installer in installers
+    )
 
 
 def _select(records: list[dict], **fields) -> list[dict]:
@@ -144,13 +243,13 @@ def render_summary(matrix: dict) -> str:
             chosen = [
                 r for pair in pairs for r in _select(records, variant=variant, first=pair[0], second=pair[1])
             ]
-            row.append(summary_text(chosen))
+            row.append(by_python(chosen, summary_text))
         rows.append(row)
     observed = matrix["observed_with"]
     return "\n".join(
         [
-            "Which copy is found first depends on how the two were installed (measured with"
-            f" pip {observed['pip']} and setuptools {observed['setuptools']}; durable is installed first;"
+            "Which copy is found first depends on how the two were installed (measured on"
+            f" {versions(observed, records)}; durable is installed first;"
             " the [compatibility matrix](#compatibility-matrix) below has every mode, with uv and"
             f" {len(BACKENDS) - 1} other build backends too):",
             "",
@@ -182,11 +281,12 @@ def render_recipes(matrix: dict) -> str:
                 same = record["first"] == record["second"]
                 label = f"its {record['first']} row" if same else f"the {row_label(record)} row"
                 failing.setdefault(label, []).append(record)
+        on = f"on CPython {span(pythons_observed(records))}"
         verdict = (
-            "✅ in every row, with pip and uv"
+            f"✅ in every row, with pip and uv, {on}"
             if not failing
             else (
-                "✅ with pip and uv in every row but "
+                f"✅ with pip and uv, {on}, in every row but "
                 + "; ".join(f"{label}: {_both(rs)}" for label, rs in failing.items())
             )
         )
@@ -223,7 +323,11 @@ def _setuptools_grids(records: list[dict]) -> list[str]:
         lines += _table(
             [header, "pip", "uv"],
             (
-                [label, symbol(_select(rs, installer="pip")[0]), symbol(_select(rs, installer="uv")[0])]
+                [
+                    label,
+                    by_python(_select(rs, installer="pip"), _one),
+                    by_python(_select(rs, installer="uv"), _one),
+                ]
                 for label, rs in rows.items()
             ),
         )
@@ -250,16 +354,22 @@ def _backend_grids(records: list[dict]) -> list[str]:
     return lines
 
 
-def _count(records: list[dict], what: str) -> str:
-    return f"{len(records)} {what}{'' if len(records) == 1 else 's'}"
+def _count(records: list[dict]) -> str:
+    """How many runs (a scenario on one interpreter) the records stand for."""
+    runs = sum(len(r["python"]) for r in records)
+    return f"{runs} run{'' if runs == 1 else 's'}"
 
 
 def _where(records: list[dict]) -> str:
-    """The scenarios, grouped: ``hatchling pep420 editable-exact, editable-exact (pip, uv)``."""
-    groups: dict[str, list[str]] = {}
+    """The scenarios, grouped: ``hatchling pep420 editable-exact, editable-exact (pip, uv; 3.10 to 3.13)``."""
+    groups: dict[str, list[dict]] = {}
     for r in records:
-        groups.setdefault(f"{r['backend']} {r['variant']} {row_label(r)}", []).append(r["installer"])
-    return "; ".join(f"{key} ({', '.join(installers)})" for key, installers in groups.items())
+        groups.setdefault(f"{r['backend']} {r['variant']} {row_label(r)}", []).append(r)
+    return "; ".join(
+        f"{key} ({', '.join(dict.fromkeys(r['installer'] for r in rs))};"
+        f" {span(sorted({p for r in rs for p in r['python']}, key=SUPPORTED.index))})"
+        for key, rs in groups.items()
+    )
 
 
 def _noted_files(records: list[dict]) -> str:
@@ -314,7 +424,7 @@ def legend(records: list[dict]) -> list[str]:
     for outcome, label, says in OBSERVED:
         these = by_outcome.get(outcome, [])
         if these:
-            lines.append(f"- {label} ({_count(these, 'scenario')}): {says(these)}")
+            lines.append(f"- {label} ({_count(these)}): {says(these)}")
     for outcome, what in (
         ("build-error", "the backend refused to build"),
         ("install-error", "the install failed"),
@@ -322,7 +432,7 @@ def legend(records: list[dict]) -> list[str]:
         refused = by_outcome.get(outcome, [])
         for note in sorted({r["note"] for r in refused}):
             these = [r for r in refused if r["note"] == note]
-            lines.append(f"- ⛔ {outcome} ({_count(these, 'scenario')}: {_where(these)}): {what}: `{note}`")
+            lines.append(f"- ⛔ {outcome} ({_count(these)}: {_where(these)}): {what}: `{note}`")
     why = [text for predicate, text in WHY if any(predicate(r) for r in records)]
     if why:
         lines += ["", "Why, where the grids show it:", "", *why]
@@ -399,15 +509,25 @@ WHY = (
 )
 
 
+def _scenarios(records: list[dict]) -> int:
+    return len({Cell.of(r) for r in records})
+
+
 def render_matrix(matrix: dict) -> str:
     records, observed = matrix["cells"], matrix["observed_with"]
-    counts = {b.name: len(_select(records, backend=b.name)) for b in BACKENDS}
+    counts = {b.name: _scenarios(_select(records, backend=b.name)) for b in BACKENDS}
     per_backend = ", ".join(f"{b.name} {counts[b.name]}" for b in BACKENDS[1:])
+    skipped = [
+        f"{backend} on {span(list(why))} ({'; '.join(dict.fromkeys(why.values()))})"
+        for backend, why in observed["unsupported"].items()
+    ]
     return "\n".join(
         [
-            f"Observed with {versions(observed)}; and {backend_versions(observed)}:"
-            f" {len(records)} scenarios, each in its own venv (setuptools {counts['setuptools']}; {per_backend};"
-            " `make matrix` re-runs them and rewrites this section and `tests/matrix.json`).",
+            f"Observed on {versions(observed, records)}; and {backend_versions(observed)}:"
+            f" {_scenarios(records)} scenarios (setuptools {counts['setuptools']}; {per_backend}), each on every"
+            f" interpreter, {_count(records)} in all, each in its own venv"
+            + (f"; not tried: {', '.join(skipped)}" if skipped else "")
+            + f". `make matrix` re-runs them and rewrites this section and `tests/matrix.json`; {agreement(records)}.",
             "",
             "**setuptools**, the projects as shipped, one grid per variant:",
             "",
@@ -423,7 +543,25 @@ def render_matrix(matrix: dict) -> str:
 
 # --- the README -----------------------------------------------------------------------------------
 
-SECTIONS = {"summary": render_summary, "recipes": render_recipes, "matrix": render_matrix}
+
+def render_sample(matrix: dict) -> str:
+    """The cells `make test` re-observes (cells.SAMPLE), each with what it shows."""
+    lines = []
+    for cell in SAMPLE:
+        mine = [r for r in matrix["cells"] if Cell.of(r) == cell]
+        lines.append(
+            f"  - {cell.backend}, {cell.variant}, {cell.installer}: {row_label(mine[0])}:"
+            f" {by_python(mine, _one, sep='; ')}"
+        )
+    return "\n".join(lines)
+
+
+SECTIONS = {
+    "summary": render_summary,
+    "recipes": render_recipes,
+    "matrix": render_matrix,
+    "sample": render_sample,
+}
 
 
 def markers(name: str) -> tuple[str, str]:

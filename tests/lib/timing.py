@@ -1,4 +1,4 @@
-"""What the matrix's scenarios cost (``make bench``): wall time per scenario, CPU time per kind of command."""
+"""What the matrix's runs cost (``make matrix`` prints it): wall time per run, CPU time per kind of command."""
 
 from __future__ import annotations
 
@@ -39,10 +39,10 @@ class Timing:
 
 
 def bench_report(records: list[dict], timings: list[Timing], wall: float, jobs: int) -> str:
-    """``make bench``'s report: wall time per scenario, and where the CPU time goes."""
+    """``make matrix``'s report: wall time per run (a cell on one interpreter), and where the CPU time goes."""
     lines = [
-        f"{len(records)} scenarios in {wall:.1f} s wall with {jobs} workers:"
-        f" {wall / len(records):.2f} s of wall time per scenario",
+        f"{len(records)} runs in {wall:.1f} s wall with {jobs} workers:"
+        f" {wall / len(records):.2f} s of wall time per run",
     ]
     for installer in INSTALLERS:
         spent = [t.seconds for record, t in zip(records, timings) if record["installer"] == installer]
@@ -60,7 +60,7 @@ def bench_report(records: list[dict], timings: list[Timing], wall: float, jobs: 
     lines += [
         f"  {'every command':<26} {sum(map(len, kinds.values())):4} runs {total:7.1f} s",
         f"The pip and uv commands alone take {installs:.0f} s of CPU: on this machine's {cores} cores,"
-        f" no run of these scenarios takes less than {installs / cores:.0f} s of wall time, nor their"
+        f" these runs take no less than {installs / cores:.0f} s of wall time, nor their"
         f" commands less than {total / cores:.0f} s.",
     ]
     return "\n".join(lines)
