@@ -5,7 +5,8 @@
 
 # The Python that runs the test toolchain: CPython 3.11 to 3.13 (tests/lib/interpreters.py).
 PYTHON ?= python3
-PYVER := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
+# Quoted wherever it is used: its path may contain spaces.
+PYVER := $(shell "$(PYTHON)" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
 # The tool venv, one per tool Python: the pinned test toolchain, the wheels the
 # scenarios install from, virtualenv's app-data; nothing else.
 TOOLS := .venv/$(or $(PYVER),no-python)
@@ -24,15 +25,15 @@ help: ## list the targets
 # Needs the network once; afterwards the stamp is newer than the pins and
 # nothing is fetched again. Refuses, saying why, a Python that cannot run the toolchain.
 $(STAMP): tests/requirements.txt tests/requirements-backends.txt tests/requirements-pkg_resources.txt tests/lib/interpreters.py
-	@command -v $(PYTHON) >/dev/null || { echo "make: $(PYTHON) not found; name another: make PYTHON=python3.13 ..." >&2; exit 2; }
-	@$(PYTHON) tests/lib/interpreters.py check-tool
-	$(PYTHON) -m venv $(TOOLS)
+	@command -v "$(PYTHON)" >/dev/null || { echo "make: $(PYTHON) not found; name another: make PYTHON=python3.13 ..." >&2; exit 2; }
+	@"$(PYTHON)" tests/lib/interpreters.py check-tool
+	"$(PYTHON)" -m venv $(TOOLS)
 	$(TOOLPY) -m pip install --quiet --disable-pip-version-check -r tests/requirements.txt
 	$(TOOLPY) -B tests/commands/wheels.py $(TOOLS)/wheels
 	touch $(STAMP)
 
 install: ## the README's development set-up: ./venv with the three projects editable
-	$(PYTHON) -m venv $(DEV)
+	"$(PYTHON)" -m venv $(DEV)
 	$(DEV)/bin/pip install -e azure-functions-agent-durable/
 	$(DEV)/bin/pip install -e azure-functions-agent-framework/
 	$(DEV)/bin/pip install -e sample_project/
@@ -68,7 +69,7 @@ matrix: $(STAMP) ## re-run every matrix cell on every interpreter found; rewrite
 # BENCH="test check" times both tiers.
 BENCH ?= test
 bench: $(STAMP) ## time the inner loop as you run it: the median of 3 runs (writes nothing)
-	$(TOOLPY) -B tests/commands/bench.py --python $(PYTHON) $(BENCH)
+	$(TOOLPY) -B tests/commands/bench.py --python "$(PYTHON)" $(BENCH)
 
 lint: $(STAMP) ## ruff over the whole checkout; actionlint and zizmor over the GitHub workflow
 	$(TOOLS)/bin/ruff check --config tests/ruff.toml --cache-dir $(TOOLS)/ruff-cache .
@@ -77,7 +78,7 @@ lint: $(STAMP) ## ruff over the whole checkout; actionlint and zizmor over the G
 	$(TOOLS)/bin/zizmor --offline --quiet .github/workflows/
 
 fix-branch: ## create the local branch pep420-fix: tests/fixes/pep420.patch as one commit
-	$(PYTHON) -B tests/commands/fix_branch.py
+	"$(PYTHON)" -B tests/commands/fix_branch.py
 
 clean: ## remove what 'make install' and builds wrote (keeps the tool venv)
 	rm -rf $(DEV)
