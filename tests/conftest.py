@@ -1,4 +1,4 @@
-"""Fixtures: a factory of scenarios (scratch copy + fresh venv), logs on failure."""
+"""Fixtures: a factory of scenarios (scratch copy + fresh venv), the matrix's runs shared by every test that asks, logs on failure."""
 
 from __future__ import annotations
 
@@ -7,8 +7,12 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack
 
 import pytest
+from cells import CELL_FIELDS, SAMPLE, Cell, runs
 from harness import Log, Scenario, scenario
 from hypothesis import HealthCheck, settings
+from interpreters import find_interpreter, missing_reason, version_of
+from runner import CellRun, Workshop, group_of, run_cell
+from tables import load, recorded_run
 
 # The doctor's differential test: a fixed, quick sample in `make test`; `make fuzz`
 # (HYPOTHESIS_PROFILE=deep) tries 10,000 random layouts per interpreter. No example
@@ -28,6 +32,9 @@ settings.register_profile(
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or "default")
 
 MakeScenario = Callable[..., Scenario]
+FULL = (
+    pytest.mark.full
+)  # a test only the full tier (make check) runs: the inner loop covers its claim another way
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -45,6 +52,16 @@ def _logs(item: pytest.Item) -> list[Log]:
 
 
 _LOGS = pytest.StashKey[list]()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The inner loop (``--tier inner``, make test) leaves out the tests marked ``full``."""
+    if config.getoption("tier") == "full":
+        return
+    full = [item for item in items if item.get_closest_marker("full")]
+    if full:
+        config.hook.pytest_deselected(items=full)
+        items[:] = [item for item in items if not item.get_closest_marker("full")]
 
 
 @pytest.fixture
@@ -78,3 +95,103 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
         for number, log in enumerate(_logs(item), 1):
             report.sections.append((f"scenario {number}: command log", str(log)))
     return report
+
+
+# --- the matrix's runs ---------------------------------------------------------------------------
+#
+# A run is one cell of the matrix on one interpreter. Which runs a session re-observes is its
+# tier: `make test` (inner) the cells of cells.SAMPLE on the interpreter running the tests;
+# `make check` (full) every cell on every supported interpreter its backend's pins support (one
+# not on this machine is a skip that names it). Every test that takes ``cell`` (test_matrix.py,
+# test_collision.py) runs once for each run of the tier that its ``@pytest.mark.cells`` selects,
+# and each run is made once per worker, for all of them.
+
+RECORDS = load()["cells"]
+FAILED_BUILDS = ("build-error", "install-error")
+
+
+def tier_runs(tier: str) -> list[Cell]:
+    """The runs a tier re-observes, grouped so that the cells sharing steps run one after the other."""
+    chosen = [cell.on(version_of()) for cell in SAMPLE] if tier == "inner" else runs()
+    groups: dict[str, list[Cell]] = {}
+    for cell in chosen:
+        groups.setdefault(group_of(cell), []).append(cell)
+    return [cell for group in groups.values() for cell in group]
+
+
+def _applies(cell: Cell, wanted: dict) -> bool:
+    """Whether a test marked ``@pytest.mark.cells(**wanted)`` applies to ``cell``.
+
+    ``built``: the record says its distributions were installed (not a build or install
+    error); ``both``: both distributions are still installed (no uninstall); a cell's own
+    field (``first``, ``reverse``, ...): the cell's; any other key: its record's.
+    """
+    record = recorded_run(RECORDS, cell) or {}
+    for key, value in wanted.items():
+        if key == "built":
+            actual = record.get("outcome") not in FAILED_BUILDS
+        elif key == "both":
+            actual = cell.uninstall is None
+        elif key in CELL_FIELDS:
+            actual = getattr(cell, key)
+        else:
+            actual = record.get(key)
+        if actual != value:
+            return False
+    return True
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Each test that takes ``cell`` runs once for every run of the session's tier that one of its ``cells`` marks selects (no mark: every run)."""
+    if "cell_run" not in metafunc.fixturenames:
+        return
+    wanted = [marker.kwargs for marker in metafunc.definition.iter_markers("cells")] or [{}]
+    chosen = [
+        cell
+        for cell in tier_runs(metafunc.config.getoption("tier"))
+        if any(_applies(cell, w) for w in wanted)
+    ]
+    metafunc.parametrize(
+        "cell_run",
+        [pytest.param(cell, id=cell.id, marks=pytest.mark.xdist_group(group_of(cell))) for cell in chosen],
+        indirect=True,
+    )
+
+
+@pytest.fixture(scope="session")
+def workshop(tmp_path_factory: pytest.TempPathFactory, worker_id: str, pytestconfig) -> Workshop:
+    """What the runs share: wheels built once per session (by the first xdist worker to ask), and each worker's venvs after shared steps."""
+    plan = tier_runs(pytestconfig.getoption("tier"))
+    if worker_id == "master":
+        return Workshop(tmp_path_factory.mktemp("workshop"), plan)
+    return Workshop(tmp_path_factory.getbasetemp().parent / "workshop", plan)
+
+
+_RUNS: dict[str, CellRun] = {}  # this worker's runs, each made once for all the tests that ask for it
+
+
+@pytest.fixture
+def cell_run(request: pytest.FixtureRequest, workshop: Workshop) -> tuple[dict, CellRun]:
+    """One run, made once for all its tests: its record in matrix.json, and what it gave.
+
+    Its group (backend, variant, installer, interpreter) is one xdist group, so the steps its cells share run once, on one worker.
+    """
+    cell: Cell = request.param
+    if find_interpreter(cell.python) is None:
+        pytest.skip(missing_reason(cell.python))
+    recorded = recorded_run(RECORDS, cell)
+    if recorded is None:
+        pytest.fail(f"tests/matrix.json has no record of {cell.id}: run `make matrix`")
+    if cell.id not in _RUNS:
+        _RUNS[cell.id] = run_cell(cell, workshop)
+    return recorded, _RUNS[cell.id]
+
+
+@pytest.fixture
+def cell(cell_run: tuple[dict, CellRun], request: pytest.FixtureRequest) -> tuple[dict, CellRun]:
+    """``cell_run``, with its command log shown if the test fails; a run the record says built must have built."""
+    attach_log(request, cell_run[1].log)
+    recorded, run = cell_run
+    if run.record["outcome"] in FAILED_BUILDS and recorded["outcome"] not in FAILED_BUILDS:
+        pytest.fail(f"the scenario could not {run.record['outcome'].split('-')[0]}: {run.record['note']}")
+    return cell_run

@@ -1,12 +1,12 @@
 """The compatibility matrix: every scenario in tests/matrix.json turns out as recorded, today.
 
 A run is one cell of the matrix on one interpreter. Which runs a session
-re-observes is its tier (``--tier``, tests/conftest.py): ``make test``
-(``inner``) runs the cells of ``cells.SAMPLE`` on the interpreter running the
-tests; ``make check`` (``full``) runs every cell on every supported
-interpreter its backend's pins support, and one that is not on this machine
-is a skip that names it. A run that cannot build or install where the record
-says it did is a failure, never a skip.
+re-observes is its tier (``--tier``; the ``cell`` fixture in tests/conftest.py):
+``make test`` runs the cells of ``cells.SAMPLE`` on the interpreter running
+the tests; ``make check`` runs every cell on every supported interpreter its
+backend's pins support, and one that is not on this machine is a skip that
+names it. A run that cannot build or install where the record says it did is
+a failure, never a skip.
 """
 
 from __future__ import annotations
@@ -16,11 +16,10 @@ from pathlib import Path
 
 import pytest
 from backends import BACKENDS
-from cells import OUTCOMES, SAMPLE, VARIANTS, Cell, Install, cells, pythons_of, runs
-from conftest import attach_log
+from cells import OUTCOMES, SAMPLE, VARIANTS, Cell, Install, cells, pythons_of
 from harness import CONSUMER_OUTPUT, ROOT, Result, apply_fix, consumer_imports, copy_tree, exception_line
-from interpreters import SUPPORTED, find_interpreter, missing_reason, version_of
-from runner import AGENTS, CellRun, Workshop, group_of, run_cell
+from interpreters import SUPPORTED, version_of
+from runner import AGENTS, CellRun
 from tables import (
     PDM_FALLBACK,
     SECTIONS,
@@ -37,94 +36,6 @@ from timing import Timing, bench_report, command_kind
 
 MATRIX = load()
 RECORDS = MATRIX["cells"]
-FAILED_BUILDS = ("build-error", "install-error")
-
-
-def tier_runs(tier: str) -> list[Cell]:
-    """The runs a tier re-observes, grouped so that the cells sharing steps run one after the other."""
-    chosen = [cell.on(version_of()) for cell in SAMPLE] if tier == "inner" else runs()
-    groups: dict[str, list[Cell]] = {}
-    for cell in chosen:
-        groups.setdefault(group_of(cell), []).append(cell)
-    return [cell for group in groups.values() for cell in group]
-
-
-def recorded(cell: Cell) -> dict:
-    """What matrix.json says ``cell`` gives on its interpreter."""
-    found = recorded_run(RECORDS, cell)
-    if found is None:
-        pytest.fail(f"tests/matrix.json has no record of {cell.id}: run `make matrix`")
-    return found
-
-
-def _applies(cell: Cell, wanted: dict) -> bool:
-    """Whether a test marked ``@pytest.mark.cells(**wanted)`` applies to ``cell``.
-
-    ``built``: the record says its distributions were installed (not a build or install
-    error); ``both``: both distributions are still installed (no uninstall); other keys:
-    the record's fields.
-    """
-    record = recorded_run(RECORDS, cell) or {}
-    for key, value in wanted.items():
-        if key == "built":
-            actual = record.get("outcome") not in FAILED_BUILDS
-        elif key == "both":
-            actual = cell.uninstall is None
-        else:
-            actual = record.get(key)
-        if actual != value:
-            return False
-    return True
-
-
-def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """Each test that takes ``cell`` runs once for every run of the session's tier that it applies to."""
-    if "cell_run" not in metafunc.fixturenames:
-        return
-    marker = metafunc.definition.get_closest_marker("cells")
-    wanted = marker.kwargs if marker else {}
-    chosen = [cell for cell in tier_runs(metafunc.config.getoption("tier")) if _applies(cell, wanted)]
-    metafunc.parametrize(
-        "cell_run",
-        [pytest.param(cell, id=cell.id, marks=pytest.mark.xdist_group(group_of(cell))) for cell in chosen],
-        indirect=True,
-    )
-
-
-@pytest.fixture(scope="session")
-def workshop(tmp_path_factory: pytest.TempPathFactory, worker_id: str, pytestconfig) -> Workshop:
-    """What the scenarios share: wheels built once per run (by the first xdist worker to ask), and each worker's venvs after shared steps."""
-    plan = tier_runs(pytestconfig.getoption("tier"))
-    if worker_id == "master":
-        return Workshop(tmp_path_factory.mktemp("workshop"), plan)
-    return Workshop(tmp_path_factory.getbasetemp().parent / "workshop", plan)
-
-
-_RUNS: dict[str, CellRun] = {}  # this worker's runs, each made once for all the tests that ask for it
-
-
-@pytest.fixture
-def cell_run(request: pytest.FixtureRequest, workshop: Workshop) -> tuple[dict, CellRun]:
-    """One run, made once for all its tests: its record in matrix.json, and what it gave.
-
-    Its group (backend, variant, installer, interpreter) is one xdist group, so the steps its cells share run once, on one worker.
-    """
-    cell: Cell = request.param
-    if find_interpreter(cell.python) is None:
-        pytest.skip(missing_reason(cell.python))
-    if cell.id not in _RUNS:
-        _RUNS[cell.id] = run_cell(cell, workshop)
-    return recorded(cell), _RUNS[cell.id]
-
-
-@pytest.fixture
-def cell(cell_run: tuple[dict, CellRun], request: pytest.FixtureRequest) -> tuple[dict, CellRun]:
-    """``cell_run``, with its command log shown if the test fails; a run the record says built must have built."""
-    attach_log(request, cell_run[1].log)
-    recorded_, run = cell_run
-    if run.record["outcome"] in FAILED_BUILDS and recorded_["outcome"] not in FAILED_BUILDS:
-        pytest.fail(f"the scenario could not {run.record['outcome'].split('-')[0]}: {run.record['note']}")
-    return cell_run
 
 
 # What the doctor's JSON report gives as ``causes`` for each outcome a cell has.

@@ -153,19 +153,18 @@ def pythons_of(backend: str) -> tuple[str, ...]:
 
 # What `make test` (the inner loop) re-observes, on the interpreter running the tests: every
 # backend, variant, installer, install mode, lifecycle step and outcome at least once
-# (test_the_sample_covers_every_backend_variant_installer_and_mode). `make check` runs every
-# cell on every interpreter.
+# (test_the_sample_covers_every_backend_variant_installer_and_mode), and the two runs
+# test_collision.py looks at in both tiers. `make check` runs every cell on every interpreter.
 SAMPLE = (
-    Cell("setuptools", "as-shipped", "uv", "editable", "editable"),  # the collision (pip: test_collision.py)
-    Cell("setuptools", "as-shipped", "uv", "regular", "regular", reverse=True),  # overwritten
-    Cell("setuptools", "pep420", "pip", "target", "target"),  # the fix, Azure Functions' way
-    Cell("setuptools", "pep420", "uv", "editable-strict", "editable-strict"),
-    Cell("setuptools", "separate-namespaces", "uv", "editable-compat", "editable-compat"),
-    Cell("setuptools", "merged", "uv", "editable", None),
+    Cell("setuptools", "as-shipped", "pip", "editable", "editable"),  # the collision
+    Cell("setuptools", "as-shipped", "pip", "regular", "regular"),  # the silent overwrite
+    Cell("setuptools", "pep420", "uv", "target", "regular"),  # the fix, one copy Azure Functions' way
+    Cell("setuptools", "separate-namespaces", "uv", "editable-strict", "editable-strict"),
+    Cell("setuptools", "separate-namespaces", "uv", "regular", "regular", reverse=True),
+    Cell("setuptools", "merged", "uv", "editable-compat", None),
     Cell("setuptools", "pkgutil", "pip", "regular", "regular", uninstall=FRAMEWORK),  # removed
     Cell("hatchling", "pep420", "uv", "editable-exact", "editable-exact"),  # the backend refuses
-    Cell("hatchling", "pkgutil", "uv", "editable-exact", "editable-exact"),  # the editables redirector
-    Cell("flit-core", "as-shipped", "uv", "regular", "editable"),
+    Cell("flit-core", "as-shipped", "uv", "regular", "editable"),  # mixed: the editable one is hidden
     Cell("pdm-backend", "pep420", "pip", "editable-editables", "editable-editables"),  # falls back, warns
     Cell("poetry-core", "pkgutil", "uv", "editable", "editable"),
     Cell("uv-build", "pep420", "uv", "editable", "regular"),

@@ -14,7 +14,11 @@ one JSON object:
   (another distribution's content) or ``missing`` (removed by uninstalling
   another). This is how a silent overwrite is observed, not guessed;
 - ``generators``: for each installed ``azure-functions-agent*`` distribution,
-  the ``Generator`` its ``WHEEL`` file names: the backend that built it.
+  the ``Generator`` its ``WHEEL`` file names: the backend that built it;
+- ``records``: for each of them, the files its ``RECORD`` lists (so two
+  distributions claiming one file are seen);
+- ``site_files``: the text of each ``.pth`` file and ``__editable__*`` module
+  in site-packages: the editable hooks the installs wrote.
 
 The namespace doctor checks RECORD hashes too; this probe keeps its own
 lines on purpose: it is the oracle the doctor's verdict is tested against in
@@ -32,6 +36,7 @@ import io
 import json
 import os
 import sys
+import sysconfig
 from importlib import metadata
 
 
@@ -80,6 +85,26 @@ def changed_files():
     return sorted(changed, key=lambda entry: (entry["distribution"], entry["file"]))
 
 
+def records():
+    found = {}
+    for dist in metadata.distributions():
+        name = dist.metadata["Name"]
+        if name.startswith("azure-functions-agent") and name not in found:
+            rows = csv.reader(io.StringIO(dist.read_text("RECORD") or ""))
+            found[name] = sorted(row[0] for row in rows if row)
+    return found
+
+
+def site_files():
+    site = sysconfig.get_paths()["purelib"]
+    found = {}
+    for name in sorted(os.listdir(site)):
+        if name.endswith(".pth") or (name.startswith("__editable__") and name.endswith(".py")):
+            with open(os.path.join(site, name), encoding="utf-8") as file:
+                found[name] = file.read()
+    return found
+
+
 def generators():
     found = {}
     for dist in metadata.distributions():
@@ -102,6 +127,8 @@ def main():
         "folder": file and os.path.dirname(file),
         "changed": changed_files(),
         "generators": generators(),
+        "records": records(),
+        "site_files": site_files(),
     }
     print(json.dumps(report, sort_keys=True))
 

@@ -52,24 +52,35 @@ AGENTS = "azurefunctions.agents"
 
 @dataclass
 class CellRun:
-    """What one scenario gave: its matrix.json record, what the consumer and the doctor printed, the command log.
+    """What one scenario gave: its matrix.json record, what the consumer, the probe and the doctor printed, the command log.
 
     ``consumer`` is ``python sample_project/main.py``, not run after an uninstall
     (it needs both distributions). ``doctor`` is ``python -m
     sample_project.doctor --json``, run in every cell: by default it reports
     every shared name; where one distribution shares nothing, it is asked
-    about the packages the consumer imports from. ``imported_from`` is the
-    folder Python imported azurefunctions.agents from, as the probe saw it
-    (None for a namespace package, or if never imported). The first two are
-    None after an install or build error.
+    about the packages the consumer imports from. ``probe`` is what
+    tests/lib/probe.py reported. ``src`` is the scratch tree the cell
+    installed from. The consumer, the doctor and the probe are None (empty)
+    after an install or build error.
     """
 
     record: dict
     consumer: Result | None
     doctor: Result | None
-    imported_from: Path | None
     log: Log
-    generators: dict[str, str | None] = field(default_factory=dict)  # distribution -> its WHEEL's Generator
+    src: Path | None = None
+    probe: dict = field(default_factory=dict)
+
+    @property
+    def imported_from(self) -> Path | None:
+        """The folder Python imported azurefunctions.agents from (None for a namespace package, or if never imported)."""
+        folder = self.probe.get("folder")
+        return Path(folder) if folder else None
+
+    @property
+    def generators(self) -> dict[str, str | None]:
+        """Each installed distribution's WHEEL ``Generator``: the backend that built it."""
+        return self.probe.get("generators", {})
 
     def verdict(self) -> str | None:
         """The ``VERDICT:`` line of the doctor's diagnosis, as the failing consumer printed it."""
@@ -310,7 +321,7 @@ def run_cell(cell: Cell, workshop: Workshop) -> CellRun:
         s = state.scenario
         if state.failed:
             record = record_of(cell, *state.failed)
-            return CellRun(record, None, None, None, s.log)
+            return CellRun(record, None, None, s.log)
         src = workshop.tree(backend, cell.variant, None)
         s = Scenario(s.workspace, src, s.venv, s.log, s.targets)
         targets = consumer_imports(src)
@@ -321,7 +332,6 @@ def run_cell(cell: Cell, workshop: Workshop) -> CellRun:
         else:
             consumer = s.consumer()
         report = s.probe(targets)
-        imported_from = Path(report["folder"]) if report["folder"] else None
         # By default the doctor reports every shared name; one distribution shares none, so
         # there it is asked about the packages the consumer imports from.
         packages = (
@@ -330,7 +340,7 @@ def run_cell(cell: Cell, workshop: Workshop) -> CellRun:
             else list(dict.fromkeys(module.rpartition(".")[0] for module, _ in targets))
         )
         doctor = s.doctor("--json", *packages)
-        return CellRun(classify(cell, report), consumer, doctor, imported_from, s.log, report["generators"])
+        return CellRun(classify(cell, report), consumer, doctor, s.log, src, report)
 
 
 def group_of(cell: Cell) -> str:
