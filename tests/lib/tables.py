@@ -21,7 +21,7 @@ from backends import BACKENDS
 from cells import BACKEND_VARIANTS, CELL_FIELDS, SAMPLE, SHORT, VARIANTS, Cell, cells
 from harness import DURABLE, FRAMEWORK, README, ROOT
 from interpreters import SUPPORTED, span
-from toolchain import BACKEND_REQUIREMENTS, pins, seeded
+from toolchain import BACKEND_REQUIREMENTS, pins, pip_relays_backend_warnings, seeded
 
 MATRIX = ROOT / "tests" / "matrix.json"
 
@@ -319,7 +319,8 @@ def _setuptools_grids(records: list[dict]) -> list[str]:
         for record in _select(records, backend="setuptools", variant=variant):
             rows.setdefault(row_label(record), []).append(record)
         header = "install mode" if variant == "merged" else "durable, framework"
-        lines += [f"**{variant}**", ""]
+        mine = [r for rs in rows.values() for r in rs]
+        lines += [f"**{variant}** (CPython {span(pythons_observed(mine))})", ""]
         lines += _table(
             [header, "pip", "uv"],
             (
@@ -342,7 +343,7 @@ def _backend_grids(records: list[dict]) -> list[str]:
         rows: dict[str, dict[str, list[dict]]] = {}
         for record in mine:
             rows.setdefault(row_label(record), {}).setdefault(record["variant"], []).append(record)
-        lines += [f"**{backend.name}**", ""]
+        lines += [f"**{backend.name}** (CPython {span(pythons_observed(mine))})", ""]
         lines += _table(
             ["durable, framework", *BACKEND_VARIANTS],
             (
@@ -415,7 +416,7 @@ OBSERVED = (
 )
 
 
-def legend(records: list[dict]) -> list[str]:
+def legend(records: list[dict], observed: dict) -> list[str]:
     """One line for each outcome the grids show, saying what was observed, then why, where the grids show it."""
     lines = ["What the grids show:", ""]
     by_outcome: dict[str, list[dict]] = {}
@@ -433,7 +434,11 @@ def legend(records: list[dict]) -> list[str]:
         for note in sorted({r["note"] for r in refused}):
             these = [r for r in refused if r["note"] == note]
             lines.append(f"- ⛔ {outcome} ({_count(these)}: {_where(these)}): {what}: `{note}`")
-    why = [text for predicate, text in WHY if any(predicate(r) for r in records)]
+    why = [
+        text(observed) if callable(text) else text
+        for predicate, text in WHY
+        if any(predicate(r) for r in records)
+    ]
     if why:
         lines += ["", "Why, where the grids show it:", "", *why]
     return lines
@@ -447,10 +452,30 @@ def _is(backend: str | None = None, variant: str | None = None, outcome: str | N
     return predicate
 
 
-# What pdm-backend 2.5 prints when its editables mode meets a namespace package.
-PDM_FALLBACK = (
-    "BuildBackendWarning: editables backend is not available for namespace packages, fallback to path entries"
+# What pdm-backend 2.5 warns when its editables mode meets a namespace package, and how pip 26.3 relays it.
+PDM_WARNING = (
+    "PDMWarning: editables backend is not available for namespace packages, fallback to path entries"
 )
+PDM_FALLBACK = PDM_WARNING.replace("PDMWarning", "BuildBackendWarning")
+
+
+def _who_shows(observed: dict) -> str:
+    """Which installers' logs show a build backend's warning on success, by the pip each interpreter is seeded with."""
+    relaying: dict[bool, list[str]] = {}
+    for python in observed["pythons"]:
+        relaying.setdefault(pip_relays_backend_warnings(python), []).append(python)
+    pips = {
+        relays: sorted({observed["pythons"][p]["pip"] for p in pythons})
+        for relays, pythons in relaying.items()
+    }
+    shown = (
+        f"pip {', '.join(pips[True])} shows it, as `{PDM_FALLBACK.split(':')[0]}: ...`"
+        if True in pips
+        else ""
+    )
+    hidden = [f"pip {', '.join(pips[False])} (on {span(relaying[False])})"] if False in pips else []
+    return f"{shown}; {' and '.join([*hidden, 'uv'])} show a build's output only when it fails".lstrip("; ")
+
 
 # Each explanation is shown only where a scenario of the grids shows what it explains.
 WHY = (
@@ -492,9 +517,11 @@ WHY = (
     ),
     (
         _is("pdm-backend", "pep420", "ok", first="editable-editables"),
-        "- ✅ pdm-backend's `editables` mode with the PEP 420 layout is not that mode: for namespace packages"
-        f" pdm-backend writes a path `.pth` line instead, and warns `{PDM_FALLBACK}` (pip shows it, uv does not)"
-        " (`test_pdm_editables_mode_falls_back_to_a_path_entry_for_namespace_packages`).",
+        lambda observed: (
+            "- ✅ pdm-backend's `editables` mode with the PEP 420 layout is not that mode: for namespace packages"
+            f" pdm-backend writes a path `.pth` line instead, and warns `{PDM_WARNING}`; {_who_shows(observed)}"
+            " (`test_pdm_editables_mode_falls_back_to_a_path_entry_for_namespace_packages`)."
+        ),
     ),
     (
         _is(outcome="ok-overwritten"),
@@ -536,7 +563,7 @@ def render_matrix(matrix: dict) -> str:
             " one symbol where pip and uv agree:",
             "",
             *_backend_grids(records),
-            *legend(records),
+            *legend(records, observed),
         ]
     )
 

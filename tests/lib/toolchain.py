@@ -118,6 +118,16 @@ def unsupported(names: list[str], python: str) -> str | None:
     return None
 
 
+def pip_relays_backend_warnings(python: str) -> bool:
+    """Whether the pip a test venv of ``python`` is seeded with shows a build backend's warnings on success.
+
+    pip 26.3 does (its vendored pyproject_hooks forwards them as ``BuildBackendWarning``);
+    pip 26.0.1, which virtualenv seeds on 3.9, shows a build's output only when it fails.
+    """
+    with zipfile.ZipFile(bundled_wheel("pip", python)) as wheel:
+        return "class BuildBackendWarning" in wheel.read("pip/_vendor/pyproject_hooks/_impl.py").decode()
+
+
 def pkg_resources_wheel() -> Path:
     """The pinned setuptools wheel that still has pkg_resources, downloaded by ``make`` into the tool venv."""
     version = pins(PKG_RESOURCES_REQUIREMENTS)["setuptools"]
