@@ -7,9 +7,11 @@
 PYTHON ?= python3
 # Quoted wherever it is used: its path may contain spaces.
 PYVER := $(shell "$(PYTHON)" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
-# The tool venv, one per tool Python: the pinned test toolchain, the wheels the
-# scenarios install from, virtualenv's app-data; nothing else.
-TOOLS := .venv/$(or $(PYVER),no-python)
+PYIMPL := $(shell "$(PYTHON)" -c 'import sys; print("" if sys.implementation.name == "cpython" else sys.implementation.name)' 2>/dev/null)
+# The tool venv, one per tool Python (.venv/3.12; another implementation's apart):
+# the pinned test toolchain, the wheels the scenarios install from,
+# virtualenv's app-data; nothing else.
+TOOLS := .venv/$(PYIMPL)$(or $(PYVER),no-python)
 TOOLPY := $(TOOLS)/bin/python
 STAMP := $(TOOLS)/.toolchain-installed
 # The README's development venv.
@@ -25,7 +27,8 @@ help: ## list the targets
 # Needs the network once; afterwards the stamp is newer than the pins and
 # nothing is fetched again. Refuses, saying why, a Python that cannot run the toolchain.
 $(STAMP): tests/requirements.txt tests/requirements-backends.txt tests/requirements-pkg_resources.txt tests/lib/interpreters.py
-	@command -v "$(PYTHON)" >/dev/null || { echo "make: $(PYTHON) not found; name another: make PYTHON=python3.13 ..." >&2; exit 2; }
+	@command -v "$(PYTHON)" >/dev/null || { echo "make: $(PYTHON) not found; name another: make PYTHON=/path/to/python3.X ..." >&2; exit 2; }
+	@"$(PYTHON)" -c 'import sys; sys.exit(sys.version_info < (3, 9))' 2>/dev/null || { echo "make: $(PYTHON) is too old to run even the check of which Pythons the test toolchain needs (tests/lib/interpreters.py, TOOL)" >&2; exit 2; }
 	@"$(PYTHON)" tests/lib/interpreters.py check-tool
 	"$(PYTHON)" -m venv $(TOOLS)
 	$(TOOLPY) -m pip install --quiet --disable-pip-version-check -r tests/requirements.txt
@@ -49,9 +52,9 @@ demo: $(STAMP) ## the collision, then the PEP 420 fix, in a scratch copy and fre
 # /dev/shm, where there is one: the scenarios write and remove thousands of small
 # files), so no /tmp/pytest-of-$$USER is left behind; no bytecode is written into tests/, and
 # Hypothesis keeps what it stores (even with no example database) there too.
-TIER ?= inner
+TIER := inner
 test: $(STAMP) ## the inner loop: the collision and the fix in fresh venvs, the README, the doctor, a sample of the matrix
-	@scratch=$$(mktemp -d -p /dev/shm 2>/dev/null || mktemp -d) && trap 'rm -rf "$$scratch"' EXIT && \
+	@scratch=$$(cd "$$(mktemp -d -p /dev/shm 2>/dev/null || mktemp -d)" && pwd -P) && trap 'rm -rf "$$scratch"' EXIT && \
 	echo "pytest -c tests/pytest.ini --tier $(TIER) tests $(PYTEST_ARGS)   (Python $(PYVER); temporary folders: $$scratch, removed afterwards)" && \
 	TMPDIR="$$scratch" PYTHONDONTWRITEBYTECODE=1 HYPOTHESIS_PROFILE=$(HYPOTHESIS_PROFILE) HYPOTHESIS_STORAGE_DIRECTORY="$$scratch/hypothesis" \
 	$(TOOLPY) -m pytest -c tests/pytest.ini --basetemp "$$scratch/pytest" --tier $(TIER) $(PYTEST_ARGS) tests
@@ -71,11 +74,12 @@ BENCH ?= test
 bench: $(STAMP) ## time the inner loop as you run it: the median of 3 runs (writes nothing)
 	$(TOOLPY) -B tests/commands/bench.py --python "$(PYTHON)" $(BENCH)
 
-lint: $(STAMP) ## ruff over the whole checkout; actionlint and zizmor over the GitHub workflow
+lint: $(STAMP) ## ruff over the whole checkout; actionlint and zizmor over the GitHub workflow; shellcheck over .ci/
 	$(TOOLS)/bin/ruff check --config tests/ruff.toml --cache-dir $(TOOLS)/ruff-cache .
 	$(TOOLS)/bin/ruff format --config tests/ruff.toml --cache-dir $(TOOLS)/ruff-cache --check .
-	$(TOOLS)/bin/actionlint .github/workflows/*.yml
+	$(TOOLS)/bin/actionlint -shellcheck $(TOOLS)/bin/shellcheck .github/workflows/*.yml
 	$(TOOLS)/bin/zizmor --offline --quiet .github/workflows/
+	$(TOOLS)/bin/shellcheck .ci/run .ci/check-clean
 
 fix-branch: ## create the local branch pep420-fix: tests/fixes/pep420.patch as one commit
 	"$(PYTHON)" -B tests/commands/fix_branch.py

@@ -163,8 +163,8 @@ def workshop(tmp_path_factory: pytest.TempPathFactory, worker_id: str, pytestcon
     """What the runs share: wheels built once per session (by the first xdist worker to ask), and each worker's venvs after shared steps."""
     plan = tier_runs(pytestconfig.getoption("tier"))
     if worker_id == "master":
-        return Workshop(tmp_path_factory.mktemp("workshop"), plan)
-    return Workshop(tmp_path_factory.getbasetemp().parent / "workshop", plan)
+        return Workshop(tmp_path_factory.mktemp("workshop").resolve(), plan)
+    return Workshop(tmp_path_factory.getbasetemp().parent.resolve() / "workshop", plan)
 
 
 _RUNS: dict[str, CellRun] = {}  # this worker's runs, each made once for all the tests that ask for it

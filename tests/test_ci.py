@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
 
 import pytest
-from harness import ROOT
+from harness import README, ROOT, make_env
 from interpreters import SUPPORTED, TOOL, find_interpreter, missing_reason
 
 INTERPRETERS = ROOT / "tests" / "lib" / "interpreters.py"
@@ -40,11 +39,10 @@ def test_an_interpreter_that_cannot_run_the_toolchain_is_refused_with_its_reason
     python = find_interpreter(version)
     if python is None:
         pytest.skip(missing_reason(version))
-    env = {name: value for name, value in os.environ.items() if not name.startswith(("MAKE", "MFLAGS"))}
     done = subprocess.run(
         ["make", "--no-print-directory", "test", f"PYTHON={python}"],
         cwd=ROOT,
-        env=env,
+        env=make_env(),
         capture_output=True,
         text=True,
     )
@@ -53,7 +51,10 @@ def test_an_interpreter_that_cannot_run_the_toolchain_is_refused_with_its_reason
     assert done.stderr.startswith(
         f"make: the test toolchain needs CPython {', '.join(TOOL[:-1])} or {TOOL[-1]}, and {python} is CPython {version}."
     )
-    assert f"make test PYTHON=python{TOOL[-1]}" in done.stderr
+    assert (
+        f"; name one this machine has, for example: make test PYTHON={find_interpreter(TOOL[-1])}\n"
+        in done.stderr
+    )
     assert "Traceback" not in done.stderr
     assert not (ROOT / ".venv" / version).exists()
 
@@ -66,8 +67,9 @@ def test_the_github_workflow_reads_the_same_lists_as_ci():
     assert "python: ${{ fromJSON(needs.pythons.outputs.tool) }}" in workflow
     assert "os: [ubuntu-24.04, macos-15]" in workflow
     assert "python-version: ${{ needs.pythons.outputs.supported }}" in workflow
-    assert 'make lint test PYTHON="$TOOL_PYTHON"' in workflow
-    assert "run: make check\n" in workflow
+    assert 'make test PYTHON="$TOOL_PYTHON"' in workflow
+    assert "run: make lint check\n" in workflow
+    assert workflow.count("run: .ci/check-clean\n") == 2, "both jobs check the checkout as .ci/run does"
     assert SUPPORTED[-1] == TOOL[-1], (
         "the newest supported interpreter, setup-python's python3, runs the toolchain"
     )
@@ -75,5 +77,12 @@ def test_the_github_workflow_reads_the_same_lists_as_ci():
     run = CI_RUN.read_text(encoding="utf-8")
     assert "$(python3 tests/lib/interpreters.py list tool)" in run
     assert 'make test PYTHON="$python"' in run
-    assert "\nmake check\n" in run
+    assert "\nmake check\n.ci/check-clean\n" in run
     assert "\nmake lint\n" in run
+
+
+def test_the_readme_names_the_interpreters_interpreters_py_lists():
+    """The README states the tool Pythons and the supported interpreters as tests/lib/interpreters.py lists them."""
+    readme = README.read_text(encoding="utf-8")
+    assert readme.count(f"CPython {', '.join(TOOL[:-1])} or {TOOL[-1]}") >= 2  # Quick start, Testing
+    assert f"CPython {SUPPORTED[0]} to {SUPPORTED[-1]}" in readme

@@ -67,7 +67,7 @@ def test_regular_installs_import_both_but_silently_overwrite_the_shared_init(cel
     assert claimed_by == [DURABLE, FRAMEWORK]
 
 
-@FULL  # make test: the sample's setuptools pep420 target+regular cell
+@FULL  # make test covers --target with the fix (the sample's pep420 target+regular), not this collision
 @pytest.mark.cells(**AS_SHIPPED, first="target", second="target")
 def test_target_folders_on_pythonpath_hide_the_second_subpackage(cell):
     """Installed with ``pip install --target`` into two folders on PYTHONPATH (Azure Functions' ``.python_packages``), the first folder's regular package hides the second's subpackage."""
@@ -78,7 +78,7 @@ def test_target_folders_on_pythonpath_hide_the_second_subpackage(cell):
     assert run.imported_from.parent.parent.name == f"target {DURABLE}"
 
 
-@FULL  # make test: the sample's flit-core as-shipped regular+editable cell
+@FULL  # make test covers a mixed collision with flit-core (the sample), not these setuptools cells
 @pytest.mark.cells(**AS_SHIPPED, first="regular", second="editable")
 @pytest.mark.cells(**AS_SHIPPED, first="editable", second="regular")
 def test_mixed_installs_hide_the_editable_subpackage(cell):

@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 from demo import show, verdict
-from harness import CONSUMER_OUTPUT, DIAGNOSIS, ROOT, Result, hidden
+from harness import CONSUMER_OUTPUT, DIAGNOSIS, ROOT, Result, hidden, make_env
 
 
 def test_make_demo_shows_the_collision_then_the_fix():
     """``make demo`` runs the commands it prints: the ModuleNotFoundError as shipped, then both results after the PEP 420 fix, and exits 0."""
-    env = {name: value for name, value in os.environ.items() if not name.startswith(("MAKE", "MFLAGS"))}
     # PYTHON: the tool venv's own Python, so make uses this very tool venv (.venv/3.X).
     demo = subprocess.run(
         ["make", "--no-print-directory", "demo", f"PYTHON={sys.executable}"],
         cwd=ROOT,
-        env=env,
+        env=make_env(),
         capture_output=True,
         text=True,
     )

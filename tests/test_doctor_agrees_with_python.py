@@ -16,13 +16,12 @@ import json
 import os
 import shutil
 import subprocess
-import tempfile
 import zipfile
 from itertools import count
 from pathlib import Path
 
 import pytest
-from harness import CONSUMER, ROOT, hermetic_env, memory_folder
+from harness import CONSUMER, ROOT, hermetic_env, memory_folder, new_folder
 from hypothesis import example, given
 from hypothesis import strategies as st
 from interpreters import SUPPORTED, find_interpreter, missing_reason
@@ -84,7 +83,7 @@ class Oracle:
 def scratch_folder(tmp_path_factory, name: str) -> Path:
     """A folder for layouts: in memory (/dev/shm) where there is one, as each layout is written and removed again."""
     memory = memory_folder()
-    return Path(tempfile.mkdtemp(prefix=f"{name} ", dir=memory)) if memory else tmp_path_factory.mktemp(name)
+    return new_folder(f"{name} ", memory) if memory else tmp_path_factory.mktemp(name).resolve()
 
 
 @pytest.fixture(scope="module", params=SUPPORTED, ids=[f"python{v}" for v in SUPPORTED])

@@ -173,9 +173,9 @@ def test_matrix_json_holds_every_run_once():
     for scenario in cells():
         mine = [record for record in RECORDS if Cell.of(record) == scenario]
         pythons = [python for record in mine for python in record["python"]]
-        assert sorted(pythons, key=SUPPORTED.index) == list(pythons_of(scenario.backend)), scenario.id
+        assert sorted(pythons, key=SUPPORTED.index) == list(pythons_of(scenario.backend)), scenario.name
         observations = [{k: v for k, v in record.items() if k != "python"} for record in mine]
-        assert all(observations.count(o) == 1 for o in observations), scenario.id
+        assert all(observations.count(o) == 1 for o in observations), scenario.name
     assert {record["outcome"] for record in RECORDS} <= set(OUTCOMES)
     assert {record["backend"] for record in RECORDS} == {backend.name for backend in BACKENDS}
     assert MATRIX["observed_with"] == toolchain_versions()

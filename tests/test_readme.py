@@ -3,24 +3,38 @@
 from __future__ import annotations
 
 import re
+import shlex
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from conftest import attach_log
-from harness import DURABLE, FRAMEWORK, ROOT, Log, Result, copy_tree, scratch_env
+from conftest import FULL, attach_log
+from harness import DURABLE, FRAMEWORK, ROOT, Log, Result, copy_tree, new_folder, scratch_env
+from interpreters import SUPPORTED, find_interpreter, missing_reason, version_of
+from packaging.version import Version
 from toolchain import bundled_wheel
 from walkthrough import README, Shell, Step, blocks, commands, section, transcript
 
-# One walkthrough serves every test here: keep them on one xdist worker.
-pytestmark = pytest.mark.xdist_group("readme")
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """The walkthrough runs with the interpreter running the tests (make test), or with each supported one (make check).
+
+    One walkthrough serves every test of one interpreter: they share an xdist group, so one worker walks it once.
+    """
+    if "readme_python" in metafunc.fixturenames:
+        pythons = list(SUPPORTED) if metafunc.config.getoption("tier") == "full" else [version_of()]
+        metafunc.parametrize(
+            "readme_python",
+            [pytest.param(p, id=f"py{p}", marks=pytest.mark.xdist_group(f"readme-py{p}")) for p in pythons],
+            scope="module",
+        )
 
 
 @dataclass
 class Walkthrough:
     backend: Path
+    python: str
     log: Log = field(default_factory=Log)
     setup: list[Result] = field(default_factory=list)
     how_to_run: list[tuple[Step, Result]] = field(default_factory=list)
@@ -29,26 +43,30 @@ class Walkthrough:
 
 
 @pytest.fixture(scope="module")
-def walked():
-    """A scratch checkout taken through the README: Development Setup, How to Run, Option 2, the doctor.
+def walked(readme_python: str):
+    """A scratch checkout taken through the README, ``python`` being CPython ``readme_python``: Development Setup, How to Run, Option 2, the doctor.
 
     pip may use no index, and the only package source it is offered is a
     folder holding the build backend's wheel (setuptools, as virtualenv bundles
-    it): anything else the README's commands needed would fail to install.
+    it for that interpreter): anything else the README's commands needed would
+    fail to install.
     """
-    workspace = Path(tempfile.mkdtemp(prefix="ns readme "))
+    python = find_interpreter(readme_python)
+    if python is None:
+        pytest.skip(missing_reason(readme_python))
+    workspace = new_folder("ns readme ")
     try:
         backend = workspace / "only the build backend"
         backend.mkdir()
-        shutil.copy2(bundled_wheel("setuptools"), backend)
-        walk = Walkthrough(backend)
+        shutil.copy2(bundled_wheel("setuptools", readme_python), backend)
+        walk = Walkthrough(backend, readme_python)
         checkout = copy_tree(workspace / "checkout")
         env = scratch_env(workspace)
         # pip splits PIP_FIND_LINKS on whitespace, so the folder goes as a URL.
         # PIP_NO_COMPILE only skips writing .pyc files (each isolated build
         # env would byte-compile all of setuptools): 1.5 s per install, same outcome.
         env.update(PIP_NO_INDEX="1", PIP_FIND_LINKS=backend.as_uri(), PIP_NO_COMPILE="1")
-        shell = Shell(checkout, env, walk.log)
+        shell = Shell(checkout, env, walk.log, python)
         for block in blocks(section("Development Setup"), "bash"):
             walk.setup += [shell(line) for line in commands(block)]
         transcripts = (
@@ -75,7 +93,9 @@ def mismatches(steps: list[tuple[Step, Result]]) -> list[str]:
 def test_development_setup_needs_nothing_but_the_build_backend(walked, request):
     """The README's Development Setup succeeds when pip is offered no index and nothing but the setuptools wheel: it never asks an index for the two unpublished names."""
     attach_log(request, walked.log)
-    assert [path.name for path in walked.backend.iterdir()] == [bundled_wheel("setuptools").name]
+    assert [path.name for path in walked.backend.iterdir()] == [
+        bundled_wheel("setuptools", walked.python).name
+    ]
     assert [result.returncode for result in walked.setup] == [0] * len(walked.setup)
     installed = [
         line.removeprefix("Successfully installed ")
@@ -120,3 +140,42 @@ def test_readme_names_only_tests_that_exist():
     }
     assert cited
     assert sorted(cited - defined) == []
+
+
+@FULL  # three stdlib venvs and pip builds per interpreter: make check only
+@pytest.mark.parametrize("version", SUPPORTED)
+def test_a_new_venv_s_own_setuptools_cannot_build_these_projects(version, tmp_path, request):
+    """`python -m venv` seeds a setuptools older than these projects need (77, for PEP 639's `license = "MIT"`) on 3.9 to 3.11 and none on 3.12 and later, so `pip install --no-build-isolation -e` fails on every supported Python until setuptools 77 or newer is installed; the Development Setup's build isolation never uses the venv's own."""
+    python = find_interpreter(version)
+    if python is None:
+        pytest.skip(missing_reason(version))
+    log = Log()
+    attach_log(request, log)
+    checkout = copy_tree(tmp_path / "checkout")
+    run = Shell(checkout, scratch_env(tmp_path), log, python)
+    wheels = tmp_path / "wheels"
+    wheels.mkdir()
+    shutil.copy2(bundled_wheel("setuptools", version), wheels)
+    venv = tmp_path / "venv" / "bin" / "python"
+    seeded = "import importlib.metadata as m\ntry: print(m.version('setuptools'))\nexcept m.PackageNotFoundError: print('none')"
+    install = [str(venv), "-m", "pip", "install", "--no-index", "--no-build-isolation", "-e", DURABLE]
+
+    assert run(shlex.join(["python", "-m", "venv", str(tmp_path / "venv")])).returncode == 0
+    own = run(shlex.join([str(venv), "-c", seeded])).output.strip()
+    if Version(version) >= Version("3.12"):
+        assert own == "none"
+    else:
+        assert Version(own) < Version("77")
+    assert run(shlex.join(install)).returncode != 0
+    setuptools = [
+        str(venv),
+        "-m",
+        "pip",
+        "install",
+        "--no-index",
+        "--find-links",
+        str(wheels),
+        "setuptools>=77",
+    ]
+    assert run(shlex.join(setuptools)).returncode == 0
+    assert run(shlex.join(install)).returncode == 0

@@ -1029,10 +1029,10 @@ def _is_distutils_hack(finder) -> bool:
 
 
 def _is_virtualenv_finder(finder) -> bool:
-    """virtualenv's ``_Finder`` (``_virtualenv.pth`` puts it first on sys.meta_path in the venvs it makes for
-    Python 3.9, as tox, nox, hatch and poetry do): for the names in its ``_DISTUTILS_PATCH`` (distutils.dist,
-    setuptools.dist) it asks the rest of the import system and patches the loader; for every other name it
-    returns None.
+    """virtualenv's ``_Finder``, which ``_virtualenv.pth`` inserts at the front of sys.meta_path in the venvs
+    virtualenv makes for Python 3.9 (as tox, nox, hatch and poetry do; setuptools' DistutilsMetaFinder may
+    be put before it later): for the names in its ``_DISTUTILS_PATCH`` (distutils.dist, setuptools.dist) it
+    asks the rest of the import system and patches the loader; for every other name it returns None.
     """
     if type(finder).__module__ != "_virtualenv" or type(finder).__name__ != "_Finder":
         return False

@@ -18,7 +18,9 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "lib"))  # tests/lib
+
+from harness import ROOT, make_env
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,8 +33,6 @@ def main(argv: list[str] | None = None) -> int:
     options = parser.parse_args(argv)
     if options.runs < 1:
         parser.error("--runs takes a whole number of at least 1")
-    # Not make's own variables of an outer make: each run is a user's `make TARGET`.
-    env = {name: value for name, value in os.environ.items() if not name.startswith(("MAKE", "MFLAGS"))}
     for target in options.targets:
         times = []
         for run in range(1, options.runs + 1):
@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
             done = subprocess.run(
                 ["make", "--no-print-directory", target, f"PYTHON={options.python}"],
                 cwd=ROOT,
-                env=env,
+                env=make_env(),
                 capture_output=True,
                 text=True,
             )

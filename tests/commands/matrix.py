@@ -24,14 +24,27 @@ from timing import bench_report
 def main(argv: list[str] | None = None) -> int:
     workers = jobs(__doc__, argv)
     pythons = tuple(python for python in SUPPORTED if find_interpreter(python))
-    for python in sorted(set(SUPPORTED) - set(pythons), key=SUPPORTED.index):
-        print(f"{missing_reason(python)}: keeping what tests/matrix.json recorded for it")
+    recorded = load() if MATRIX.exists() else {"observed_with": {}, "cells": []}
+    # An interpreter not found here keeps its records, and what its venvs were seeded with then.
+    kept = {
+        python: recorded["observed_with"]["pythons"][python]
+        for python in SUPPORTED
+        if python not in pythons and any(python in r.get("python", []) for r in recorded["cells"])
+    }
+    for python in SUPPORTED:
+        if python not in pythons:
+            what = (
+                "keeping what tests/matrix.json recorded for it"
+                if python in kept
+                else "nothing recorded for it"
+            )
+            print(f"{missing_reason(python)}: {what}")
     try:
         text = README.read_text(encoding="utf-8")
         for name in SECTIONS:  # fail before a run of several minutes, not after
             readme_section(text, name)
         records, timings, wall = run_all(workers, pythons)
-        write(merge(records, load()["cells"] if MATRIX.exists() else [], pythons))
+        write(merge(records, recorded["cells"], pythons), kept)
     except (SectionMissing, RuntimeError) as error:  # no README markers; a backend that would not install
         print(f"{Path(sys.argv[0]).name}: {error}", file=sys.stderr)
         return 1

@@ -84,7 +84,7 @@ class Cell:
         return "framework installed first" if self.reverse else ""
 
     @property
-    def scenario(self) -> str:
+    def name(self) -> str:
         """The cell's name, whatever it runs on: ``setuptools-as-shipped-pip-editable+editable``."""
         pair = self.first if self.second is None else f"{self.first}+{self.second}"
         then = f"-{self.then.replace(' ', '-')}" if self.then else ""
@@ -93,7 +93,7 @@ class Cell:
     @property
     def id(self) -> str:
         """The scenario, and the interpreter it runs on if it is one run: ``...-editable+editable-py3.12``."""
-        return f"{self.scenario}-py{self.python}" if self.python else self.scenario
+        return f"{self.name}-py{self.python}" if self.python else self.name
 
     @classmethod
     def of(cls, record: dict) -> Cell:

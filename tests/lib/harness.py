@@ -163,6 +163,11 @@ def load_doctor() -> ModuleType:
     return sys.modules[name]
 
 
+def make_env() -> dict[str, str]:
+    """This environment without an outer make's own variables (MAKEFLAGS, MAKELEVEL, MFLAGS): for running ``make TARGET`` as a user does."""
+    return {name: value for name, value in os.environ.items() if not name.startswith(("MAKE", "MFLAGS"))}
+
+
 def scratch_env(workspace: Path, base: Mapping[str, str] | None = None) -> dict[str, str]:
     """``hermetic_env(base)`` with TMPDIR inside ``workspace``.
 
@@ -172,6 +177,12 @@ def scratch_env(workspace: Path, base: Mapping[str, str] | None = None) -> dict[
     tmp = workspace / "tmp"
     tmp.mkdir(exist_ok=True)
     return {**hermetic_env(base), "TMPDIR": str(tmp)}
+
+
+def new_folder(prefix: str, parent: os.PathLike[str] | str | None = None) -> Path:
+    """A new temporary folder, its path resolved: on macOS the temporary folder is behind a symlink
+    (/var -> /private/var), and the paths Python and the tools report are the resolved ones."""
+    return Path(tempfile.mkdtemp(prefix=prefix, dir=parent)).resolve()
 
 
 def memory_folder() -> str | None:
@@ -482,7 +493,7 @@ def scenario(
     variant: str = "as-shipped", env: Mapping[str, str] | None = None, python: str | None = None
 ) -> Iterator[Scenario]:
     """A fresh scenario (a venv of CPython ``python``, default: the one running the tests), removed with everything in it on exit."""
-    workspace = Path(tempfile.mkdtemp(prefix="ns demo "))
+    workspace = new_folder("ns demo ")
     try:
         log = Log()
         src = copy_tree(workspace / "checkout", variant)

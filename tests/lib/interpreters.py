@@ -22,9 +22,11 @@ from __future__ import annotations
 import json
 import os
 import platform
+import shlex
 import shutil
 import subprocess
 import sys
+from functools import cache
 from pathlib import Path
 
 SUPPORTED = ("3.9", "3.10", "3.11", "3.12", "3.13")
@@ -58,6 +60,7 @@ def _candidates(version: str) -> list[Path]:
     return [*found, *([Path(on_path)] if on_path else [])]
 
 
+@cache
 def find_interpreter(version: str) -> Path | None:
     """A working CPython ``version`` (for example "3.12"), or None."""
     # No PYTHON* variable of the caller's may change what the candidate is.
@@ -94,10 +97,15 @@ def check_tool() -> str | None:
     here = version_of()
     if platform.python_implementation() == "CPython" and here in TOOL:
         return None
+    found = [path for path in map(find_interpreter, TOOL) if path]
+    hint = (
+        f"name one this machine has, for example: make test PYTHON={shlex.quote(str(found[-1]))}"
+        if found
+        else "none is on this machine (looked in pyenv's versions and on PATH): install one"
+    )
     return (
         f"the test toolchain needs CPython {', '.join(TOOL[:-1])} or {TOOL[-1]}, and {sys.executable}"
-        f" is {platform.python_implementation()} {platform.python_version()}: run make with another one,"
-        f" for example: make test PYTHON=python{TOOL[-1]}"
+        f" is {platform.python_implementation()} {platform.python_version()}; {hint}"
     )
 
 

@@ -113,7 +113,7 @@ CANON_TOP = "zzcanontop"
 @cache
 def _canon_root() -> Path:
     """Where setuptools builds each distribution shape once: made on first use, removed at exit."""
-    root = Path(tempfile.mkdtemp(prefix="layouts-setuptools-"))
+    root = Path(tempfile.mkdtemp(prefix="layouts-setuptools-")).resolve()
     atexit.register(shutil.rmtree, root, True)
     return root
 

@@ -58,11 +58,10 @@ def try_imports(targets):
 
 
 def record_rows(dist):
-    """(path, sha256) for each file the distribution's RECORD lists with a sha256 hash, inside site-packages."""
+    """Each row of the distribution's RECORD, read here: (path, hash as RECORD gives it, ``sha256=...`` or empty)."""
     for row in csv.reader(io.StringIO(dist.read_text("RECORD") or "")):
-        if len(row) < 2 or not row[1].startswith("sha256=") or row[0].split("/")[0] == "..":
-            continue
-        yield row[0], row[1][len("sha256=") :]
+        if row:
+            yield row[0], row[1] if len(row) > 1 else ""
 
 
 def changed_files():
@@ -74,6 +73,9 @@ def changed_files():
             continue
         seen.add(name)
         for file, recorded in record_rows(dist):
+            if not recorded.startswith("sha256=") or file.split("/")[0] == "..":
+                continue  # RECORD itself, and what lies outside site-packages (scripts)
+            recorded = recorded[len("sha256=") :]
             try:
                 with open(dist.locate_file(file), "rb") as installed:
                     digest = hashlib.sha256(installed.read()).digest()
@@ -90,8 +92,7 @@ def records():
     for dist in metadata.distributions():
         name = dist.metadata["Name"]
         if name.startswith("azure-functions-agent") and name not in found:
-            rows = csv.reader(io.StringIO(dist.read_text("RECORD") or ""))
-            found[name] = sorted(row[0] for row in rows if row)
+            found[name] = sorted(file for file, _ in record_rows(dist))
     return found
 
 

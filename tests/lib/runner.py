@@ -39,6 +39,7 @@ from harness import (
     consumer_imports,
     copy_tree,
     memory_folder,
+    new_folder,
     scratch_env,
 )
 from timing import Timing, command_kind
@@ -170,7 +171,7 @@ class Workshop:
         self._trees: dict[tuple, Path] = {}
         self._states: dict[tuple, State] = {}
         self._kept = {_key(cell, cell.steps()[:n]) for cell in self.plan for n in range(len(cell.steps()))}
-        self._own = Path(tempfile.mkdtemp(prefix="process ", dir=self.folder))
+        self._own = new_folder("process ", self.folder)
 
     # --- what every process shares: the wheels --------------------------------------------------
 
@@ -264,7 +265,7 @@ class Workshop:
 
     def _scenario(self, template: Scenario | None, python: str) -> Scenario:
         """A new workspace: a fresh venv of CPython ``python``, or a copy of ``template``'s venv and --target folders."""
-        workspace = Path(tempfile.mkdtemp(prefix="venv ", dir=self._own))
+        workspace = new_folder("venv ", self._own)
         log = Log(list(template.log.results) if template else [])
         venv = ScenarioVenv(
             workspace,
@@ -384,7 +385,7 @@ def run_all(jobs: int, pythons: tuple[str, ...]) -> tuple[list[dict], list[Timin
         tempfile.TemporaryDirectory(prefix="ns matrix ", dir=memory_folder()) as scratch,
         ProcessPoolExecutor(max_workers=jobs) as pool,
     ):
-        tasks = [(group, Path(scratch), pythons) for group in groups.values()]
+        tasks = [(group, Path(scratch).resolve(), pythons) for group in groups.values()]
         done = [pair for ran in pool.map(_run_group, tasks) for pair in ran]
     order = {cell.id: n for n, cell in enumerate(planned)}
     done.sort(key=lambda pair: order[Cell.of(pair[0]).on(pair[0]["python"][0]).id])

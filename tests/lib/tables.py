@@ -52,11 +52,11 @@ def load() -> dict:
     return json.loads(MATRIX.read_text(encoding="utf-8"))
 
 
-def dump(records: list[dict]) -> str:
-    return (
-        json.dumps({"observed_with": toolchain_versions(), "cells": records}, indent=2, ensure_ascii=False)
-        + "\n"
-    )
+def dump(records: list[dict], kept: dict[str, dict] | None = None) -> str:
+    """matrix.json's text. ``kept``: for an interpreter whose records were kept from an earlier run, what its venvs were seeded with then."""
+    observed = toolchain_versions()
+    observed["pythons"].update(kept or {})
+    return json.dumps({"observed_with": observed, "cells": records}, indent=2, ensure_ascii=False) + "\n"
 
 
 def observation(record: dict) -> dict:
@@ -75,14 +75,14 @@ def merge(observed: list[dict], recorded: list[dict], pythons: tuple[str, ...]) 
     for record in recorded:
         for python in record.get("python", []):  # a record of an older format: re-observed
             if python not in pythons:
-                seen[Cell.of(record).scenario, python] = observation(record)
+                seen[Cell.of(record).name, python] = observation(record)
     for record in observed:
-        seen[Cell.of(record).scenario, record["python"][0]] = observation(record)
+        seen[Cell.of(record).name, record["python"][0]] = observation(record)
     merged = []
     for cell in cells():
         mine: list[dict] = []
         for python in SUPPORTED:
-            found = seen.get((cell.scenario, python))
+            found = seen.get((cell.name, python))
             if found is None:
                 continue
             same = next((r for r in mine if observation(r) == found), None)
@@ -552,7 +552,7 @@ def render_matrix(matrix: dict) -> str:
         [
             f"Observed on {versions(observed, records)}; and {backend_versions(observed)}:"
             f" {_scenarios(records)} scenarios (setuptools {counts['setuptools']}; {per_backend}), each on every"
-            f" interpreter, {_count(records)} in all, each in its own venv"
+            f" interpreter its backend supports, {_count(records)} in all, each in its own venv"
             + (f"; not tried: {', '.join(skipped)}" if skipped else "")
             + f". `make matrix` re-runs them and rewrites this section and `tests/matrix.json`; {agreement(records)}.",
             "",
@@ -618,6 +618,6 @@ def rendered(text: str, matrix: dict) -> str:
     return text
 
 
-def write(records: list[dict]) -> None:
-    MATRIX.write_text(dump(records), encoding="utf-8")
+def write(records: list[dict], kept: dict[str, dict] | None = None) -> None:
+    MATRIX.write_text(dump(records, kept), encoding="utf-8")
     README.write_text(rendered(README.read_text(encoding="utf-8"), load()), encoding="utf-8")

@@ -29,6 +29,9 @@ BACKEND_REQUIREMENTS = ROOT / "tests" / "requirements-backends.txt"
 PKG_RESOURCES_REQUIREMENTS = ROOT / "tests" / "requirements-pkg_resources.txt"
 # Where `make` downloads the wheels of the backends (for every supported interpreter) and of pkg_resources.
 WHEELS = Path(sys.prefix, "wheels")
+REDOWNLOAD = (
+    f"delete {Path(sys.prefix, '.toolchain-installed')} and run make again: its set-up step downloads them"
+)
 
 
 def marker_environment(python: str) -> dict[str, str]:
@@ -77,9 +80,7 @@ def _metadata(name: str, version: str) -> tuple[str, list[Requirement]]:
     prefix = f"{re.sub(r'[-_.]+', '_', name)}-{version}-".lower()
     found = [wheel for wheel in WHEELS.glob("*.whl") if wheel.name.lower().startswith(prefix)]
     if not found:
-        raise FileNotFoundError(
-            f"no wheel of {name} {version} in {WHEELS}: run 'make' again (it downloads them)"
-        )
+        raise FileNotFoundError(f"no wheel of {name} {version} in {WHEELS}: {REDOWNLOAD}")
     with zipfile.ZipFile(found[0]) as archive:
         name_ = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
         lines = archive.read(name_).decode("utf-8").splitlines()
@@ -133,7 +134,7 @@ def pkg_resources_wheel() -> Path:
     version = pins(PKG_RESOURCES_REQUIREMENTS)["setuptools"]
     wheel = WHEELS / f"setuptools-{version}-py3-none-any.whl"
     if not wheel.is_file():
-        raise FileNotFoundError(f"{wheel} is missing: run 'make' again (its set-up step downloads it)")
+        raise FileNotFoundError(f"{wheel} is missing: {REDOWNLOAD}")
     return wheel
 
 

@@ -76,8 +76,11 @@ def commands(block: str) -> list[str]:
 class Shell:
     """Runs README command lines in ``cwd`` with ``env``, keeping state between them."""
 
-    def __init__(self, cwd: Path, env: Mapping[str, str], log: Log) -> None:
+    def __init__(
+        self, cwd: Path, env: Mapping[str, str], log: Log, python: Path | str = sys.executable
+    ) -> None:
         self.cwd = cwd
+        self.python = str(python)  # what "python" is before a venv is activated
         self.env = dict(env)
         self.log = log
         self.status = 0
@@ -99,9 +102,9 @@ class Shell:
         return result
 
     def _which(self, name: str) -> str:
-        if name == "python" and "VIRTUAL_ENV" not in self.env:
-            # Before activation, "python" is the interpreter running the tests.
-            return sys.executable
+        if name in ("python", "python3") and "VIRTUAL_ENV" not in self.env:
+            # Before activation, "python" is the interpreter the walkthrough is about.
+            return self.python
         found = shutil.which(name, path=self.env["PATH"])
         if not found:
             raise FileNotFoundError(f"README command {name!r} is not on PATH")
