@@ -63,7 +63,7 @@ check: $(STAMP) ## the full tier: everything make test runs, and every matrix ce
 	$(MAKE) --no-print-directory test TIER=full
 
 fuzz: $(STAMP) ## the doctor's differential test, deep: 10,000 layouts per interpreter
-	$(MAKE) --no-print-directory test HYPOTHESIS_PROFILE=deep \
+	$(MAKE) --no-print-directory test TIER=full HYPOTHESIS_PROFILE=deep \
 		PYTEST_ARGS="-k test_the_doctor_predicts_what_python_imports --hypothesis-show-statistics $(PYTEST_ARGS)"
 
 matrix: $(STAMP) ## re-run every matrix cell on every interpreter found; rewrite tests/matrix.json and the README's tables

@@ -10,7 +10,7 @@ import pytest
 from cells import CELL_FIELDS, SAMPLE, Cell, runs
 from harness import Log, Scenario, scenario
 from hypothesis import HealthCheck, settings
-from interpreters import find_interpreter, missing_reason, version_of
+from interpreters import SUPPORTED, find_interpreter, missing_reason, version_of
 from runner import CellRun, Workshop, group_of, run_cell
 from tables import load, recorded_run
 
@@ -52,6 +52,11 @@ def _logs(item: pytest.Item) -> list[Log]:
 
 
 _LOGS = pytest.StashKey[list]()
+
+
+def tier_pythons(config: pytest.Config) -> list[str]:
+    """The interpreters a tier tries what is tried per interpreter: make test the one running it, make check every supported one."""
+    return list(SUPPORTED) if config.getoption("tier") == "full" else [version_of()]
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -142,7 +147,10 @@ def _applies(cell: Cell, wanted: dict) -> bool:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """Each test that takes ``cell`` runs once for every run of the session's tier that one of its ``cells`` marks selects (no mark: every run)."""
+    """Each test that takes ``cell`` runs once for every run of the session's tier that one of its ``cells`` marks selects (no mark: every run); one that takes ``tier_python``, once for each of the tier's interpreters."""
+    if "tier_python" in metafunc.fixturenames:
+        pythons = tier_pythons(metafunc.config)
+        metafunc.parametrize("tier_python", pythons, ids=[f"py{p}" for p in pythons], scope="module")
     if "cell_run" not in metafunc.fixturenames:
         return
     wanted = [marker.kwargs for marker in metafunc.definition.iter_markers("cells")] or [{}]

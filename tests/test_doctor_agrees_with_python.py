@@ -24,7 +24,7 @@ import pytest
 from harness import CONSUMER, ROOT, hermetic_env, memory_folder, new_folder
 from hypothesis import example, given
 from hypothesis import strategies as st
-from interpreters import SUPPORTED, find_interpreter, missing_reason
+from interpreters import find_interpreter, missing_reason
 from layouts import DIST_NAMES, KINDS, PLACEMENTS, Dist, Layout, plan
 from toolchain import pkg_resources_wheel
 
@@ -86,12 +86,13 @@ def scratch_folder(tmp_path_factory, name: str) -> Path:
     return new_folder(f"{name} ", memory) if memory else tmp_path_factory.mktemp(name).resolve()
 
 
-@pytest.fixture(scope="module", params=SUPPORTED, ids=[f"python{v}" for v in SUPPORTED])
-def oracle(request, tmp_path_factory):
-    python = find_interpreter(request.param)
+@pytest.fixture(scope="module")
+def oracle(tier_python, tmp_path_factory):
+    """The oracle of one interpreter: make test's own, or (make check) each supported one."""
+    python = find_interpreter(tier_python)
     if python is None:
-        pytest.skip(missing_reason(request.param))
-    workdir = scratch_folder(tmp_path_factory, f"oracle {request.param}")
+        pytest.skip(missing_reason(tier_python))
+    workdir = scratch_folder(tmp_path_factory, f"oracle {tier_python}")
     unpacked = workdir / "setuptools with pkg_resources"
     with zipfile.ZipFile(pkg_resources_wheel()) as wheel:
         wheel.extractall(unpacked)

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from conftest import FULL, attach_log
+from conftest import FULL, attach_log, tier_pythons
 from harness import DURABLE, FRAMEWORK, ROOT, Log, Result, copy_tree, new_folder, scratch_env
-from interpreters import SUPPORTED, find_interpreter, missing_reason, version_of
+from interpreters import SUPPORTED, find_interpreter, missing_reason
 from packaging.version import Version
 from toolchain import bundled_wheel
 from walkthrough import README, Shell, Step, blocks, commands, section, transcript
@@ -23,10 +23,12 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     One walkthrough serves every test of one interpreter: they share an xdist group, so one worker walks it once.
     """
     if "readme_python" in metafunc.fixturenames:
-        pythons = list(SUPPORTED) if metafunc.config.getoption("tier") == "full" else [version_of()]
         metafunc.parametrize(
             "readme_python",
-            [pytest.param(p, id=f"py{p}", marks=pytest.mark.xdist_group(f"readme-py{p}")) for p in pythons],
+            [
+                pytest.param(p, id=f"py{p}", marks=pytest.mark.xdist_group(f"readme-py{p}"))
+                for p in tier_pythons(metafunc.config)
+            ],
             scope="module",
         )
 

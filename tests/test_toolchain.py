@@ -13,9 +13,9 @@ from toolchain import bundled_wheel, pins, seeded
 PINS = pins()
 
 
-@pytest.mark.parametrize("python", SUPPORTED)
-def test_test_venvs_are_seeded_with_pip_and_setuptools_on_every_interpreter(make_scenario, python):
+def test_test_venvs_are_seeded_with_pip_and_setuptools_on_every_interpreter(make_scenario, tier_python):
     """Every test venv, on every interpreter (3.12 and later too, where virtualenv seeds no setuptools unless asked), has the pip and setuptools virtualenv bundles for it: the pinned setuptools where it supports the interpreter."""
+    python = tier_python
     if find_interpreter(python) is None:
         pytest.skip(missing_reason(python))
     s = make_scenario(python=python)
