@@ -525,3 +525,56 @@ def test_an_editables_redirector_hides_the_project_mapped_first(make_scenario, t
     assert report.returncode == 1
     assert f"[hidden] {first / 'ns'}\n" in report.output
     assert "found by the editables redirector (mapped by _editable_impl_second)" in report.output
+
+
+@pytest.mark.parametrize(
+    ("init", "status", "says"),
+    [
+        ("\ufeff" + PKGUTIL, 0, "ns: ok"),
+        (
+            "__path__ = pkgutil.extend_path(__path__, __name__)\n",
+            1,
+            "NameError: name 'pkgutil' is not defined",
+        ),
+        ("def cached(function):\n    return vars()\n\n" + PKGUTIL, 0, "ns: ok"),
+        (
+            '__spec__.submodule_search_locations.append("/elsewhere")\n',
+            3,
+            "(__spec__, submodule_search_locations)",
+        ),
+        ("import sys\n\nsys.modules[__name__] = sys\n", 3, "(sys.modules)"),
+    ],
+    ids=["utf-8-bom", "pkgutil-never-imported", "vars-in-a-function", "spec-locations", "replaces-itself"],
+)
+def test_an_init_is_read_as_python_runs_it(make_scenario, tmp_path, init, status, says):
+    """Each distribution's ``ns/__init__.py`` is read as Python runs it: a UTF-8 BOM is fine, the pkgutil idiom with pkgutil never imported raises NameError, ``vars()`` in a function is that function's locals; ``__spec__``'s locations or ``sys.modules`` are changed in a way it does not follow, which is cannot tell. Where the doctor gives a verdict, Python's imports agree."""
+    first = install_tree(tmp_path / "first", "shape-a", {"ns/__init__.py": init, "ns/a.py": ""})
+    second = install_tree(tmp_path / "second", "shape-b", {"ns/__init__.py": init, "ns/b.py": ""})
+    s, report = doctor(make_scenario, [first, second])
+    python = s.venv.execute([s.venv.python, "-c", "import ns.a, ns.b"], extra_env=s.path_env())
+
+    assert (report.returncode, says in report.output) == (status, True), report.output
+    if status == 0:
+        assert python.returncode == 0, python.output
+    if status == 1:
+        assert python.output.splitlines()[-1] == says
+        assert "ns: BROKEN" in report.output
+
+
+@pytest.mark.parametrize(
+    ("name", "text"), [(".hidden.pth", "import {module}\n"), ("bom.pth", "\ufeffimport {module}\n")]
+)
+def test_a_pth_file_counts_where_site_reads_it(make_scenario, tier_python, name, text):
+    """site runs an ``import`` line of a .pth file whose name starts with a dot on Python 3.9 to 3.12 but skips the file from 3.13 on, and decodes a .pth file's UTF-8 BOM from 3.13 on only (before, the BOM makes the first line no ``import`` line): the doctor names the failed line exactly where Python printed the failure at start-up."""
+    if find_interpreter(tier_python) is None:
+        pytest.skip(missing_reason(tier_python))
+    s = make_scenario(python=tier_python)
+    module = "no_module_by_this_name"
+    (s.venv.site_packages / name).write_text(text.format(module=module), encoding="utf-8")
+    started = s.python("pass")
+    report = s.doctor("--json", "sample_project")
+    diagnosis = json.loads(report.output[report.output.index("{\n") :])
+
+    failed = f"Error processing line 1 of {s.venv.site_packages / name}" in started.output
+    assert [entry["module"] for entry in diagnosis["failed_pth"]] == ([module] if failed else [])
+    assert report.returncode == (1 if failed else 0), report.output

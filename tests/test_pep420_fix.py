@@ -42,7 +42,7 @@ def test_pep420_patch_only_deletes_the_shared_init_files():
 
 
 def test_a_stale_build_folder_puts_the_deleted_init_back(make_scenario):
-    """A project folder that was built before the fix keeps build/lib: the wheel rebuilt after the fix still ships azurefunctions/__init__.py (setuptools issue 1871), until build/ is deleted."""
+    """A project folder that was built before the fix keeps build/lib: the wheel rebuilt after the fix still ships azurefunctions/__init__.py (setuptools issue 1871), until build/ is deleted; the doctor names the trap even with venvs inside the project."""
     s = make_scenario()
     assert s.install(DURABLE, "regular").returncode == 0  # building writes build/lib into the project folder
     apply_fix("pep420", s.src)
@@ -50,6 +50,14 @@ def test_a_stale_build_folder_puts_the_deleted_init_back(make_scenario):
 
     assert s.install(DURABLE, "regular").returncode == 0
     assert f'SHIPPED_BY = "{DURABLE}"' in shared.read_text(), "the deleted file came back from build/lib"
+    # Venvs inside the project (hidden or not) hold installed copies of that file: they are not its source.
+    for venv in (".venv", "env"):
+        copy = (
+            s.project(DURABLE) / venv / "lib" / "python3" / "site-packages" / "azurefunctions" / "__init__.py"
+        )
+        copy.parent.mkdir(parents=True)
+        shutil.copy2(shared, copy)
+        (s.project(DURABLE) / venv / "pyvenv.cfg").write_text("home = /usr/bin\n")
     # The namespace doctor names the trap and its fix, not the generic PEP 420 advice.
     build = s.project(DURABLE) / "build"
     report = s.doctor()

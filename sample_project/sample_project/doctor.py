@@ -29,9 +29,11 @@ import importlib.machinery
 import importlib.util
 import io
 import json
+import locale
 import marshal
 import os
 import site
+import stat
 import sys
 import zipfile
 from dataclasses import asdict, dataclass, field
@@ -110,7 +112,16 @@ class CannotTell(Exception):
 
 SOURCE, BYTECODE, EXTENSION = "source", "bytecode", "extension"
 # Names whose presence means an __init__ may touch __path__ in a way the doctor does not model.
-_PATH_NAMES = {"__path__", "extend_path", "declare_namespace", "globals", "vars", "__dict__"}
+_PATH_NAMES = {
+    "__path__",
+    "extend_path",
+    "declare_namespace",
+    "globals",
+    "vars",
+    "__dict__",
+    "__spec__",
+    "submodule_search_locations",
+}
 
 
 @dataclass(frozen=True)
@@ -205,26 +216,122 @@ def _namespace_idiom(node: ast.stmt) -> InitEffect | None:
     return None
 
 
-def source_effect(text: str, origin: str) -> InitEffect:
-    """What an ``__init__.py`` does to ``__path__``: read from its syntax tree, so comments and docstrings do not count."""
+def _bound_by(node: ast.stmt) -> set[str]:
+    """The names an ``import pkgutil`` / ``from pkgutil import extend_path`` statement (or pkg_resources') binds."""
+    if isinstance(node, ast.Import):
+        return {alias.name for alias in node.names}
+    if isinstance(node, ast.ImportFrom):
+        return {alias.name for alias in node.names}
+    return set()
+
+
+def _unbound(statements: list[ast.stmt], bound: set[str]) -> str | None:
+    """The module or function an idiom uses before any import binds it (``pkgutil`` never imported): Python raises NameError there."""
+    bound = set(bound)
+    for statement in statements:
+        for sub in ast.walk(statement):
+            if (
+                isinstance(sub, ast.Name)
+                and sub.id in ("pkgutil", "pkg_resources", "extend_path")
+                and sub.id not in bound
+            ):
+                return sub.id
+        bound |= _bound_by(statement)
+    return None
+
+
+def _may_bind(statement: ast.stmt) -> set[str]:
+    """Every name a statement could bind, anywhere inside it (``*``: any name, for ``from m import *``)."""
+    names: set[str] = set()
+    for sub in ast.walk(statement):
+        if isinstance(sub, (ast.Import, ast.ImportFrom)):
+            names |= {(alias.asname or alias.name).split(".")[0] for alias in sub.names}
+        elif isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store):
+            names.add(sub.id)
+        elif isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(sub.name)
+    return names
+
+
+class _PathToucher(ast.NodeVisitor):
+    """What in an ``__init__`` may change ``__path__`` in a way the doctor does not model.
+
+    Names such as ``__path__``, ``__spec__`` (its ``submodule_search_locations``),
+    ``globals``, ``__dict__``, and an assignment into ``sys.modules`` (replacing the
+    module). ``vars()`` without an argument counts only outside a function: inside one it
+    is that function's locals (jaraco.functools calls it so), not the module's globals.
+    """
+
+    def __init__(self) -> None:
+        self.found: set[str] = set()
+        self.functions = 0
+
+    def visit_FunctionDef(self, node: ast.AST) -> None:
+        self.functions += 1
+        self.generic_visit(node)
+        self.functions -= 1
+
+    visit_AsyncFunctionDef = visit_Lambda = visit_FunctionDef
+
+    def visit_Call(self, node: ast.Call) -> None:
+        if self.functions and isinstance(node.func, ast.Name) and node.func.id == "vars" and not node.args:
+            return
+        self.generic_visit(node)
+
+    def visit_Name(self, node: ast.Name) -> None:
+        if node.id in _PATH_NAMES:
+            self.found.add(node.id)
+
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        if node.attr in _PATH_NAMES:
+            self.found.add(node.attr)
+        self.generic_visit(node)
+
+    def visit_Assign(self, node: ast.AST) -> None:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        for target in targets:
+            if isinstance(target, ast.Subscript) and getattr(target.value, "attr", None) == "modules":
+                self.found.add("sys.modules")
+        self.generic_visit(node)
+
+    visit_AugAssign = visit_AnnAssign = visit_Assign
+
+
+def _touches_path(node: ast.AST) -> set[str]:
+    toucher = _PathToucher()
+    toucher.visit(node)
+    return toucher.found
+
+
+def source_effect(source: bytes | str, origin: str) -> InitEffect:
+    """What an ``__init__.py`` does to ``__path__``: read from its syntax tree, so comments and docstrings do not count.
+
+    Parsed from its bytes as Python reads them: a UTF-8 BOM or a coding cookie decides the encoding.
+    """
     try:
-        tree = ast.parse(text, origin)
+        tree = ast.parse(source, origin)
     except (SyntaxError, ValueError) as error:
         return InitEffect("broken", detail=f"{type(error).__name__}: {error}")
-    idioms, rest = [], []
+    idioms, rest, bound, maybe = [], [], set(), set()
     for node in tree.body:
         effect = _namespace_idiom(node)
         if effect:
+            missing = _unbound(node.body if isinstance(node, ast.Try) else [node], bound)
+            if missing and (missing in maybe or "*" in maybe):
+                return InitEffect(
+                    "unknown", detail=f"{origin} may bind {missing} in a way the doctor does not follow"
+                )
+            if missing:
+                return InitEffect("broken", detail=f"NameError: name {missing!r} is not defined")
+            if effect.fallback and _unbound(node.handlers[0].body, bound):
+                effect = InitEffect("pkg_resources")  # its fallback would raise NameError: no fallback
             idioms.append(effect)
-        elif not _is_import_of(node, {"pkgutil", "pkg_resources"}):
+        elif _is_import_of(node, {"pkgutil", "pkg_resources"}):
+            bound |= _bound_by(node)
+        else:
             rest.append(node)
-    touched = {
-        name
-        for node in rest
-        for sub in ast.walk(node)
-        for name in (getattr(sub, "id", None), getattr(sub, "attr", None))
-        if name in _PATH_NAMES
-    }
+            maybe |= _may_bind(node)
+    touched = set().union(*(_touches_path(node) for node in rest)) if rest else set()
     if touched or len(idioms) > 1:
         what = ", ".join(sorted(touched)) or "more than one namespace declaration"
         return InitEffect(
@@ -264,7 +371,7 @@ def init_effect(origin: str, loader: str) -> InitEffect:
         raise CannotTell(f"{origin} cannot be read")
     if loader == BYTECODE:
         return bytecode_effect(data, origin)
-    return source_effect(data.decode("utf-8", errors="replace"), origin)
+    return source_effect(data, origin)
 
 
 # --- setuptools' editable finders ---------------------------------------------------------------
@@ -311,14 +418,22 @@ _TEMPLATE_MARKERS = (
 )
 
 
+def _source_text(data: bytes) -> str:
+    """A Python source file's text as the import system decodes it (a BOM or a coding cookie decides; universal newlines)."""
+    try:
+        return importlib.util.decode_source(data)
+    except (SyntaxError, UnicodeDecodeError, LookupError):
+        return data.decode("utf-8", errors="replace")
+
+
 def read_finder(file: Path) -> EditableFinder | None:
     data = _read_bytes(file)
     if data is None:
         return None
-    text = data.decode("utf-8", errors="replace")
+    text = _source_text(data)
     try:
-        tree = ast.parse(text)
-    except SyntaxError:
+        tree = ast.parse(data)
+    except (SyntaxError, ValueError):
         return None
     values: dict[str, ast.AST] = {}
     for node in tree.body:
@@ -450,15 +565,57 @@ def _missing_imports(file: str) -> list[str]:
     ]
 
 
+def _text_as_open_reads_it(data: bytes) -> list[str]:
+    """The lines ``open(file)`` gives in text mode: the locale's encoding (a BOM stays), universal newlines."""
+    text = data.decode(locale.getpreferredencoding(False), errors="replace")
+    return [line.rstrip("\n") for line in io.StringIO(text, newline=None)]
+
+
+def _pth_lines(data: bytes) -> list[str]:
+    """A .pth file's lines as site.addpackage reads them.
+
+    Python 3.13 and later decode UTF-8, with or without a BOM, and fall back to the
+    locale's encoding; earlier ones read it in the locale's encoding, so a BOM stays
+    and a first ``import`` line is not one (CPython Lib/site.py, addpackage).
+    """
+    if sys.version_info >= (3, 13):
+        try:
+            return data.decode("utf-8-sig").splitlines()
+        except UnicodeDecodeError:
+            return data.decode(locale.getencoding(), errors="replace").splitlines()
+    return _text_as_open_reads_it(data)
+
+
+def _pth_files(folder: str) -> list[str]:
+    """The .pth files site.addsitedir processes in ``folder``, in its order.
+
+    Python 3.13 and later skip names starting with a dot and files flagged hidden;
+    earlier ones process every ``*.pth`` (CPython Lib/site.py, addsitedir and addpackage).
+    """
+    names = sorted(name for name in _listdir(folder) if name.endswith(".pth"))
+    if sys.version_info < (3, 13):
+        return [os.path.join(folder, name) for name in names]
+    found = []
+    for name in names:
+        file = os.path.join(folder, name)
+        try:
+            flags = os.lstat(file)
+        except OSError:
+            continue
+        hidden = (getattr(flags, "st_flags", 0) & getattr(stat, "UF_HIDDEN", 0)) or (
+            getattr(flags, "st_file_attributes", 0) & getattr(stat, "FILE_ATTRIBUTE_HIDDEN", 0)
+        )
+        if not name.startswith(".") and not hidden:
+            found.append(file)
+    return found
+
+
 def failed_path_lines() -> list[dict]:
     """Each ``import`` line of a .pth file that did not import at start-up: the file, the line, what it lacks."""
     failed = []
     for folder in _site_folders():
-        for name in sorted(_listdir(folder)):
-            if not name.endswith(".pth") or name.startswith("."):
-                continue
-            file = os.path.join(folder, name)
-            for line in (_read_bytes(Path(file)) or b"").decode("utf-8", errors="replace").splitlines():
+        for file in _pth_files(folder):
+            for line in _pth_lines(_read_bytes(Path(file)) or b""):
                 if not line.startswith(("import ", "import\t")):
                     continue
                 try:
@@ -616,7 +773,7 @@ class ImportSystem:
         if redirector is None:
             return []
         file = getattr(sys.modules.get(redirector.__module__), "__file__", None)
-        text = (_read_bytes(Path(file)) or b"").decode("utf-8", errors="replace") if file else ""
+        text = _source_text(_read_bytes(Path(file)) or b"") if file else ""
         if not all(marker in text for marker in _REDIRECTOR_MARKERS):
             raise CannotTell(
                 f"{file or repr(redirector)} is an editables redirector the doctor does not model"
@@ -822,8 +979,8 @@ class ImportSystem:
                         path.append(portion)
             pkgfile = os.path.join(entry, name + ".pkg")
             if _is_file(pkgfile):
-                data = _read_bytes(Path(pkgfile))
-                for line in (data or b"").decode("utf-8", errors="replace").splitlines():
+                # pkgutil.extend_path reads it with open(): the locale's encoding, universal newlines.
+                for line in _text_as_open_reads_it(_read_bytes(Path(pkgfile)) or b""):
                     if line and not line.startswith("#"):
                         path.append(line)
         return path
@@ -1535,17 +1692,39 @@ class Environment:
 
 
 def _source_has(source: Path, relative: Path) -> bool:
-    """Whether the project folder, outside its build/, has a file at a path ending in ``relative`` (any package-dir)."""
+    """Whether the project folder has a file at a path ending in ``relative`` (any package-dir), outside what is not source.
+
+    Not source: build/ and dist/, hidden folders (.git, .tox, .venv), any venv
+    (a folder with a pyvenv.cfg, whatever its name), site-packages, *.egg-info
+    and __pycache__: a venv inside the project holds the installed copy of the
+    very file whose absence from the source makes a build stale.
+    """
     if _is_file(source / relative) or _is_file(source / "src" / relative):
         return True
+    parts = relative.parts
     try:
-        return any(
-            found.relative_to(source).parts[0] != "build" and found.is_file()
-            for found in source.rglob(str(relative))
-        )
+        for folder, dirs, files in os.walk(source, onerror=_raise):
+            dirs[:] = [
+                d
+                for d in dirs
+                if not (
+                    d.startswith(".")
+                    or d in ("build", "dist", "__pycache__", "site-packages")
+                    or d.endswith(".egg-info")
+                    or _is_file(os.path.join(folder, d, "pyvenv.cfg"))
+                )
+            ]
+            here = Path(folder).parts
+            if parts[-1] in files and here[len(here) - len(parts) + 1 :] == parts[:-1]:
+                return True
     except OSError as error:
         _unreadable(source, error)
         return True  # cannot tell: say nothing rather than something wrong
+    return False
+
+
+def _raise(error: OSError) -> None:
+    raise error
 
 
 def _package_like(child: Path) -> bool:
