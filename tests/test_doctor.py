@@ -374,8 +374,14 @@ def test_the_doctor_runs_as_a_single_file_copied_anywhere(make_scenario, tmp_pat
     shutil.copy2(s.project(CONSUMER) / CONSUMER / "doctor.py", copy)
     alone = s.venv.execute([s.venv.python, copy], cwd=copy.parent, extra_env=s.path_env())
 
-    assert (alone.returncode, alone.output) == (report.returncode, report.output)
-    assert report.returncode == 1
+    def report_of(output: str, left_out: Path) -> str:
+        """The output, but for the note naming the doctor's own start-up folder, which differs."""
+        note = f", without the doctor's own start-up folder {left_out} ("
+        return "\n".join(line for line in output.splitlines() if note not in line)
+
+    assert alone.returncode == report.returncode == 1
+    assert report_of(alone.output, copy.parent) == report_of(report.output, s.project(CONSUMER))
+    assert report_of(alone.output, copy.parent) != alone.output
 
 
 def test_a_zip_archive_is_cannot_tell_only_for_the_names_it_holds(make_scenario, tmp_path):
@@ -578,3 +584,66 @@ def test_a_pth_file_counts_where_site_reads_it(make_scenario, tier_python, name,
     failed = f"Error processing line 1 of {s.venv.site_packages / name}" in started.output
     assert [entry["module"] for entry in diagnosis["failed_pth"]] == ([module] if failed else [])
     assert report.returncode == (1 if failed else 0), report.output
+
+
+@pytest.mark.parametrize("package_first", [True, False], ids=["package-folder-first", "module-folder-first"])
+def test_a_module_beside_a_namespace_wins_and_its_fix_deletes_it(make_scenario, tmp_path, package_first):
+    """A stray ``ns.py`` (a leftover, like enum34's ``enum``) wins over PEP 420 portions of ``ns`` whichever folder comes first (PathFinder keeps looking past namespace portions): nothing below ns imports, and the fix is to delete that module, not an ``__init__.py``."""
+    package = pep420_portion(tmp_path / "package side")
+    module = install_tree(tmp_path / "module side", "shape-stray", {"ns.py": "VALUE = 'a module'\n"})
+    s, report = doctor(make_scenario, [package, module] if package_first else [module, package], "ns")
+    python = s.venv.execute([s.venv.python, "-c", "import ns.sub.y"], extra_env=s.path_env())
+
+    assert (
+        python.output.splitlines()[-1]
+        == "ModuleNotFoundError: No module named 'ns.sub'; 'ns' is not a package"
+    )
+    assert report.returncode == 1, report.output
+    assert "VERDICT: collision: a module hides every portion of the package ns." in report.output
+    assert (
+        f"FIX: delete {module / 'ns.py'}: a module named ns wins over every portion of the package, and no"
+        " change to an __init__.py helps, or uninstall shape-stray, which installed it." in report.output
+    )
+
+
+def test_a_module_a_package_shadows_is_a_note_not_a_collision(make_scenario, tmp_path):
+    """``ns/sub.py`` in one portion of the namespace ``ns`` and a regular ``ns/sub/`` package in an earlier one: the package wins, every leaf imports, and the doctor notes the shadowed module instead of calling a collision."""
+    package = install_tree(
+        tmp_path / "package side", "shape-package", {"ns/sub/__init__.py": "", "ns/sub/x.py": ""}
+    )
+    module = install_tree(tmp_path / "module side", "shape-module", {"ns/sub.py": "VALUE = 'a module'\n"})
+    s, report = doctor(make_scenario, [package, module], "ns.sub")
+    python = s.venv.execute([s.venv.python, "-c", "import ns.sub.x"], extra_env=s.path_env())
+
+    assert python.returncode == 0, python.output
+    assert report.returncode == 0, report.output
+    assert (
+        f"note: {module / 'ns' / 'sub.py'} (owner: shape-module) is a module named ns.sub, shadowed"
+        in report.output
+    )
+
+
+def test_the_doctor_diagnoses_without_its_own_start_up_folder_unless_asked(make_scenario, tmp_path):
+    """A copy of doctor.py inside a project whose folder holds a stray regular ``ns/`` gives the verdict every program of the environment gets (healthy: the folder is on nobody's path but a script's there), says which folder it left out, and with ``--from`` gives the verdict of a program started from that folder (the stray ``ns`` hides the portions); Python agrees with both."""
+    first = pep420_portion(tmp_path / "first", "shape-a", "a")
+    second = pep420_portion(tmp_path / "second", "shape-b", "b")
+    s, _ = doctor(make_scenario, [first, second])
+    project = tmp_path / "project"
+    (project / "ns").mkdir(parents=True)
+    (project / "ns" / "__init__.py").write_text("")
+    shutil.copy2(s.project(CONSUMER) / CONSUMER / "doctor.py", project / "doctor.py")
+    (project / "app.py").write_text("import ns.sub.a, ns.sub.b\n")
+
+    alone = s.venv.execute([s.venv.python, "doctor.py"], cwd=project, extra_env=s.path_env())
+    started = s.venv.execute(
+        [s.venv.python, "doctor.py", "--from", project], cwd=project, extra_env=s.path_env()
+    )
+    elsewhere = s.venv.execute([s.venv.python, "-c", "import ns.sub.a, ns.sub.b"], extra_env=s.path_env())
+    app = s.venv.execute([s.venv.python, "app.py"], cwd=project, extra_env=s.path_env())
+
+    assert (alone.returncode, elsewhere.returncode) == (0, 0), alone.output
+    assert f", without the doctor's own start-up folder {project} (" in alone.output
+    assert (started.returncode, app.returncode) == (1, 1), started.output
+    assert f"as a program started from {project} sees it" in started.output
+    assert f"[hidden] {first / 'ns'}\n" in started.output
+    assert app.output.splitlines()[-1] == "ModuleNotFoundError: No module named 'ns.sub'"

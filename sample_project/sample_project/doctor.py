@@ -1388,8 +1388,20 @@ class Report:
     finder: str = ""
 
     @property
+    def shadowed(self) -> list[Portion]:
+        """Modules a package hides. A module is no portion of a package (FileFinder prefers the package in
+        one folder, PathFinder the first folder's): every portion of the package is still searched."""
+        return [p for p in self.hidden if p.kind == "module"] if self.resolved != "module" else []
+
+    @property
     def collision(self) -> bool:
-        return bool(self.hidden)
+        """Portions of the package Python skips; or a module that wins over the package's portions."""
+        return any(portion not in self.shadowed for portion in self.hidden)
+
+    @property
+    def module_wins(self) -> bool:
+        """A module file takes the name, so none of the package's portions is searched."""
+        return self.resolved == "module" and self.collision
 
     @property
     def undecided(self) -> bool:
@@ -1483,8 +1495,9 @@ class Environment:
         owners = []
         for dist in self.distributions:
             project = dist.editable_project
+            # A folder's owner has files inside it; a module's owner lists the file itself.
             if (project is not None and (key + os.sep).startswith(_key(project) + os.sep)) or any(
-                path.startswith(key + os.sep) for path in dist.files
+                path.startswith(key + os.sep) or path == key for path in dist.files
             ):
                 owners.append(dist.describe())
         return ", ".join(sorted(owners)) or None
@@ -1819,8 +1832,11 @@ class Diagnosis:
 
     def findings(self) -> list[str]:
         """What makes the status 1, one phrase a cause."""
+        packages = [r for r in self.hidden if not r.module_wins]
+        modules = [r for r in self.hidden if r.module_wins]
         named = [
-            (self.hidden, f"a package hides other portions of {', '.join(r.name for r in self.hidden)}"),
+            (packages, f"a package hides other portions of {', '.join(r.name for r in packages)}"),
+            (modules, f"a module hides every portion of the package {', '.join(r.name for r in modules)}"),
             (
                 self.broken,
                 f"the __init__ of {', '.join(r.name for r in self.broken)} fails, so nothing below it imports",
@@ -1962,6 +1978,13 @@ def render(diagnosis: Diagnosis) -> str:
             f"note: {entry['file']} is claimed by {' and '.join(entry['distributions'])}:"
             " uninstalling either removes it for both"
         )
+    for report in d.reports:
+        for portion in report.shadowed:
+            out.append(
+                f"note: {portion.folder} (owner: {portion.owner or 'none found'}) is a module named {report.name},"
+                f" shadowed by the package Python imports ({report.winner}): it cannot be imported, and it hides"
+                " nothing of the package"
+            )
     for name, problem in d.problems.items():
         out.append(f"note: {name}: {problem}")
     for folder, reason in sorted(d.unreadable.items()):
@@ -1985,6 +2008,14 @@ def _verdict(d: Diagnosis) -> list[str]:
             " it found no problem elsewhere."
         ]
     out = [f"VERDICT: {d.verdict}: " + "; ".join(d.findings()) + "."]
+    for report in d.reports:
+        if report.module_wins:
+            module = next(p for p in report.portions if _key(p.folder) == _key(report.winner or ""))
+            owner = f", or uninstall {module.owner}, which installed it" if module.owner else ""
+            out.append(
+                f"FIX: delete {module.folder}: a module named {report.name} wins over every portion of the"
+                f" package, and no change to an __init__.py helps{owner}."
+            )
     fix = fixes(d.reports)
     if fix:
         out.append(
@@ -2057,10 +2088,38 @@ def with_shared_ancestors(env: Environment, names: list[str]) -> list[str]:
     return list(dict.fromkeys(expanded))
 
 
+def startup_folder() -> str | None:
+    """The folder Python put first on sys.path for the doctor's own start (``python doctor.py``: its folder;
+    ``python -m``: the current one), or None when there is none (``-I``, ``-P``, or the doctor imported by a
+    program, whose path is the program's)."""
+    main = sys.modules.get("__main__")
+    started_as_main = getattr(main, "__file__", None) and os.path.realpath(main.__file__) == os.path.realpath(
+        __file__
+    )
+    if not started_as_main or sys.flags.isolated or getattr(sys.flags, "safe_path", False) or not sys.path:
+        return None
+    return sys.path[0]
+
+
+def import_path(start: str | None = None) -> tuple[list[str], str | None]:
+    """The import path to diagnose, and the start-up folder left out of it.
+
+    A program of this interpreter sees sys.path with its own start-up folder first
+    (a script's folder, or the current one for ``python -m``), a console script
+    none. The doctor diagnoses the path as every program sees it, without its own
+    start-up folder, unless ``start`` names the folder a program starts from.
+    """
+    own = startup_folder()
+    rest = sys.path[1:] if own is not None else list(sys.path)
+    if start is not None:
+        return [os.path.abspath(start), *rest], own
+    return rest, own
+
+
 def examine(
     names: list[str] | None = None, path: list[str] | None = None, check_files: bool = True
 ) -> Diagnosis:
-    """Resolve ``names`` (default: every shared one) and, with ``check_files``, check every installed file."""
+    """Resolve ``names`` (default: every shared one) on ``path`` (default: sys.path) and, with ``check_files``, check every installed file."""
     bad = [name for name in names or () if not all(part.isidentifier() for part in name.split("."))]
     if bad:
         raise UsageError(f"not a dotted package name: {', '.join(bad)}")
@@ -2102,11 +2161,29 @@ def examine(
     )
 
 
-def diagnose(names: list[str] | None = None, as_json: bool = False) -> tuple[str, int]:
-    """The report for ``names`` (default: every shared name) and the exit status it deserves."""
-    d = examine(names)
+def diagnose(
+    names: list[str] | None = None, as_json: bool = False, start: str | None = None
+) -> tuple[str, int]:
+    """The report for ``names`` (default: every shared name) and the exit status it deserves.
+
+    ``start``: diagnose as a program started from that folder sees the environment.
+    """
+    path, left_out = import_path(start)
+    d = examine(names, path)
+    vantage = (
+        f"note: diagnosed {sys.executable}'s import path"
+        + (f" as a program started from {path[0]} sees it" if start is not None else "")
+        + (
+            f", without the doctor's own start-up folder {left_out or os.getcwd()}"
+            if left_out is not None
+            else ""
+        )
+        + f" ({len(path)} entries)"
+    )
     if not as_json:
-        return render(d), d.status
+        text = render(d)
+        head, _, verdict = text.rpartition("\n\n")
+        return f"{head}\n{vantage}\n\n{verdict}" if head else f"{vantage}\n\n{verdict}", d.status
     payload = {
         "status": d.status,
         "verdict": d.verdict,
@@ -2125,6 +2202,8 @@ def diagnose(names: list[str] | None = None, as_json: bool = False) -> tuple[str
         "unreadable": d.unreadable,
         "cannot_model": d.system,
         "failed_pth": d.failed_pth,
+        "import_path": path,
+        "left_out": left_out,
     }
     return json.dumps(payload, indent=2), d.status
 
@@ -2151,9 +2230,19 @@ def main(argv: list[str] | None = None) -> int:
         "names", nargs="*", metavar="NAME", help="dotted package names (default: every shared one)"
     )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument(
+        "--from",
+        dest="start",
+        metavar="FOLDER",
+        help="diagnose as a program started from FOLDER sees the environment (a script's folder, or the"
+        " current one for python -m); by default, as every program does: without the doctor's own"
+        " start-up folder",
+    )
     options = parser.parse_args(argv)
+    if options.start is not None and not os.path.isdir(options.start):
+        parser.error(f"--from {options.start}: not a folder")
     try:
-        text, status = diagnose(options.names, options.json)
+        text, status = diagnose(options.names, options.json, options.start)
     except UsageError as error:
         parser.print_usage(sys.stderr)
         print(f"{parser.prog}: error: {error}", file=sys.stderr)
