@@ -69,7 +69,7 @@ fuzz: $(STAMP) ## the doctor's differential test, deep: 10,000 layouts per inter
 matrix: $(STAMP) ## re-run every matrix cell on every interpreter found; rewrite tests/matrix.json and the README's tables
 	$(TOOLPY) -B tests/commands/matrix.py
 
-# BENCH="test check" times both tiers.
+# BENCH="test check" times both tiers; BENCH=doctor the namespace doctor on this machine's Python.
 BENCH ?= test
 bench: $(STAMP) ## time the inner loop as you run it: the median of 3 runs (writes nothing)
 	$(TOOLPY) -B tests/commands/bench.py --python "$(PYTHON)" $(BENCH)

@@ -220,14 +220,15 @@ def test_an_unreadable_folder_is_noted_not_fatal(tmp_path, monkeypatch, capsys):
 
 
 def test_a_file_changed_after_install_is_a_note_not_a_collision(make_scenario, tmp_path):
-    """A file edited in place (a patched CA bundle, as certifi's often is), with no other distribution involved: a note, exit 0, and the JSON names the cause."""
+    """A file edited in place (a patched CA bundle, as certifi's often is), with no other distribution involved: with ``--all-files`` a note, exit 0, and the JSON names the cause; by default the doctor does not read it at all (it cannot decide an import)."""
     folder = install_tree(
         tmp_path / "site", "shape-certifi", {"certifi/__init__.py": "", "certifi/cacert.pem": "A\n"}
     )
     bundle = folder / "certifi" / "cacert.pem"
     bundle.write_text("A\nB, added by the user\n")
-    s, report = doctor(make_scenario, [folder])
-    as_json = json.loads(s.doctor("--json").output)
+    s, report = doctor(make_scenario, [folder], "--all-files")
+    as_json = json.loads(s.doctor("--json", "--all-files").output)
+    default = json.loads(s.doctor("--json").output)
 
     assert report.returncode == 0
     assert (
@@ -239,6 +240,7 @@ def test_a_file_changed_after_install_is_a_note_not_a_collision(make_scenario, t
     )
     assert (as_json["status"], as_json["causes"]) == (0, ["modified"])
     assert [entry["file"] for entry in as_json["modified"]] == [str(bundle)]
+    assert (default["status"], default["causes"], default["modified"]) == (0, [], [])
 
 
 def test_a_file_removed_after_install_says_to_reinstall(make_scenario, tmp_path):

@@ -10,8 +10,9 @@ import system of the running interpreter step by step (``sys.meta_path``,
 distributions' metadata. For each dotted package NAME (default: every package
 name that more than one folder provides) it lists the folders that provide it,
 the one Python picks and the ``__path__`` Python ends up with, what that hides,
-and the distribution that owns each folder. It also checks every installed
-file against its distribution's RECORD.
+and the distribution that owns each folder. It also checks the installed
+files against their distributions' RECORDs (every file looked for; those whose
+content can matter hashed; --all-files: every file hashed).
 
 Exit statuses: see EXIT_STATUSES below, which --help prints.
 
@@ -1275,9 +1276,14 @@ def _preloaded(name: str, module) -> Resolution:
 
 @dataclass
 class InstalledFile:
-    path: Path
+    location: str  # where the file is
     relative: str  # as RECORD lists it
     digest: str | None  # sha256, urlsafe base64
+    size: int | None = None  # as RECORD lists it
+
+    @property
+    def path(self) -> Path:
+        return Path(self.location)
 
 
 @dataclass
@@ -1287,6 +1293,9 @@ class Distribution:
     source: Path | None = None  # the folder a regular install was built from (direct_url.json)
     files: dict[str, InstalledFile] = field(default_factory=dict)  # realpath -> file
     problem: str | None = None
+    folders: set[str] = field(
+        default_factory=set
+    )  # the folders its RECORD lists files in, as RECORD spells them
 
     def describe(self) -> str:
         return f"{self.name} (editable)" if self.editable_project else self.name
@@ -1308,7 +1317,7 @@ def _direct_url(dist: metadata.Distribution) -> tuple[Path | None, Path | None]:
         return None, None
 
 
-def _record_rows(dist: metadata.Distribution) -> list[tuple[str, str | None]] | None:
+def _record_rows(dist: metadata.Distribution) -> list[tuple[str, str | None, int | None]] | None:
     """(path as RECORD lists it, sha256 or None) for each row of the distribution's RECORD; None if it has none.
 
     An .egg-info has no RECORD: its files are what importlib.metadata lists, with no hash.
@@ -1320,7 +1329,7 @@ def _record_rows(dist: metadata.Distribution) -> list[tuple[str, str | None]] | 
     text = dist.read_text("RECORD")
     if text is None:  # an .egg-info: importlib.metadata lists installed-files.txt or SOURCES.txt, unhashed
         files = dist.files
-        return None if files is None else [(str(file), None) for file in files]
+        return None if files is None else [(str(file), None, None) for file in files]
     rows = []
     for row in csv.reader(io.StringIO(text)):
         if not row:
@@ -1328,13 +1337,28 @@ def _record_rows(dist: metadata.Distribution) -> list[tuple[str, str | None]] | 
         if len(row) > 3:
             raise ValueError(f"a row of {len(row)} fields: {row!r}")
         algorithm, _, value = (row[1] if len(row) > 1 else "").partition("=")
-        rows.append((row[0], value if algorithm == "sha256" and value else None))
+        size = int(row[2]) if len(row) > 2 and row[2].isdigit() else None
+        rows.append((row[0], value if algorithm == "sha256" and value else None, size))
     return rows
+
+
+def _real_folder(folder: str, known: dict[str, str]) -> str:
+    """``os.path.realpath(folder)``, from its parent's when the folder itself is no symlink: RECORDs list
+    thousands of folders, and a full realpath looks at every component of each."""
+    if folder in known:
+        return known[folder]
+    parent, name = os.path.split(folder)
+    if not name or name in (".", "..") or parent == folder or os.path.islink(folder):
+        real = os.path.realpath(folder)
+    else:
+        real = os.path.join(_real_folder(parent, known), name)
+    known[folder] = real
+    return real
 
 
 def installed_distributions(path: list[str]) -> list[Distribution]:
     found: dict[str, Distribution] = {}
-    folders: dict[Path, str] = {}  # each folder's _key, computed once: RECORDs list thousands of files
+    known: dict[str, str] = {}  # each folder's real path, computed once
     for dist in metadata.distributions(path=[entry or os.curdir for entry in path]):
         name = dist.metadata["Name"] or "?"
         if name in found:
@@ -1346,21 +1370,33 @@ def installed_distributions(path: list[str]) -> list[Distribution]:
             rows, record.problem = None, f"its RECORD cannot be read ({type(error).__name__}: {error})"
         if rows is None and record.problem is None:
             record.problem = "it has no RECORD, so its files cannot be checked"
-        for relative, digest in rows or ():
+        # A dist-info folder's files are relative to the folder holding it (PathDistribution.locate_file):
+        # joined as strings, since RECORDs list tens of thousands of files.
+        base = os.fspath(dist.locate_file("")) if isinstance(dist, metadata.PathDistribution) else None
+        prefix = base.rstrip(os.sep) + os.sep if base is not None else None
+        for relative, digest, size in rows or ():
             try:
-                located = Path(str(dist.locate_file(relative)))
+                if prefix is not None:
+                    located = prefix + (relative if os.sep == "/" else relative.replace("/", os.sep))
+                else:
+                    located = os.fspath(dist.locate_file(relative))
             except Exception:
                 continue
-            if located.parent not in folders:
-                folders[located.parent] = _key(located.parent)
-            key = os.path.join(folders[located.parent], located.name)
-            record.files[key] = InstalledFile(located, relative, digest)
+            folder, _, file_name = located.rpartition(os.sep)
+            key = _real_folder(folder, known) + os.sep + file_name
+            record.files[key] = InstalledFile(located, relative, digest, size)
+            record.folders.add(relative.rpartition("/")[0])
         found[name] = record
     return list(found.values())
 
 
-def _sha256(data: bytes) -> str:
-    return base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+def _sha256_of(path: str) -> str:
+    """A file's sha256 as RECORD spells it, read in chunks (a CUDA wheel's files run to gigabytes)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as file:
+        for chunk in iter(lambda: file.read(1 << 20), b""):
+            digest.update(chunk)
+    return base64.urlsafe_b64encode(digest.digest()).rstrip(b"=").decode()
 
 
 # --- who provides a name, and who owns it ---------------------------------------------------------
@@ -1448,6 +1484,7 @@ class Environment:
         self.redirections = self.imports.redirections if self.imports else []
         self.placeholders = {f.placeholder for f in self.finders if f.placeholder}
         self._distributions: list[Distribution] | None = None
+        self._claims: dict[str, list[Distribution]] | None = None
 
     @property
     def distributions(self) -> list[Distribution]:
@@ -1547,13 +1584,18 @@ class Environment:
     def shared_by_distributions(self) -> list[str]:
         """Package names whose one folder holds files of more than one distribution (azure-core and azure-storage-blob share azure/)."""
         owners: dict[str, set[str]] = {}
+        names_of: dict[str, list[str]] = {}  # a RECORD folder -> the package names it and its parents spell
         for dist in self.distributions:
-            for file in dist.files.values():
-                parts = Path(file.relative).parts[:-1]  # the folders above the file
-                for depth in range(1, len(parts) + 1):
-                    if not all(p.isidentifier() and not p.startswith("__") for p in parts[:depth]):
-                        break
-                    owners.setdefault(".".join(parts[:depth]), set()).add(dist.name)
+            for folder in dist.folders:
+                if folder not in names_of:
+                    parts = folder.split("/") if folder else []
+                    names_of[folder] = []
+                    for depth in range(1, len(parts) + 1):
+                        if not (parts[depth - 1].isidentifier() and not parts[depth - 1].startswith("__")):
+                            break
+                        names_of[folder].append(".".join(parts[:depth]))
+                for name in names_of[folder]:
+                    owners.setdefault(name, set()).add(dist.name)
         return sorted(name for name, dists in owners.items() if len(dists) > 1)
 
     def _top_level_names(self) -> list[str]:
@@ -1596,12 +1638,13 @@ class Environment:
 
     def claims(self) -> dict[str, list[Distribution]]:
         """Each installed file (with a hash in some RECORD) and the distributions whose RECORD lists it."""
-        claims: dict[str, list[Distribution]] = {}
-        for dist in self.distributions:
-            for key, file in dist.files.items():
-                if file.digest is not None:
-                    claims.setdefault(key, []).append(dist)
-        return claims
+        if self._claims is None:
+            self._claims = {}
+            for dist in self.distributions:
+                for key, file in dist.files.items():
+                    if file.digest is not None:
+                        self._claims.setdefault(key, []).append(dist)
+        return self._claims
 
     def shared_files(self) -> list[dict]:
         """Files more than one installed distribution claims: uninstalling either removes them for both."""
@@ -1611,38 +1654,60 @@ class Environment:
             if len(dists) > 1
         ]
 
-    def changed_files(self) -> list[dict]:
+    def changed_files(self, everything: bool = False, shared: tuple[str, ...] = ()) -> list[dict]:
         """Installed files that are not what their distribution's RECORD says.
 
         ``state``: ``replaced`` (``by`` names the distributions that ship the
-        content now there; null when none does: a local modification), or
-        ``missing``.
+        content now there; null when none does: a local modification),
+        ``missing`` (gone from a folder that is still there) or ``deleted``.
+        Every file is looked for, in its folder's listing; by default only the
+        ones whose content can matter are read and hashed: files two
+        distributions claim, ``.pth`` files, and files in the ``shared``
+        folders (real paths); ``everything`` hashes every file.
         """
         claims = self.claims()
+        listings: dict[str, set[str]] = {}
         changed = []
         for dist in self.distributions:
             for key, file in sorted(dist.files.items()):
                 if file.digest is None:
                     continue
-                try:
-                    data = file.path.read_bytes()
-                except FileNotFoundError:
+                folder, _, name = file.location.rpartition(os.sep)
+                if folder not in listings:
+                    listings[folder] = _listdir(folder)
+                if name not in listings[folder]:
                     # A file gone from a folder that is still there (another distribution's
                     # uninstall takes the files both installed). A whole folder gone, or a
                     # file outside the import folder (a script in bin/), is a note.
-                    inside = ".." not in Path(file.relative).parts
-                    state = "missing" if inside and _is_dir(file.path.parent) else "deleted"
-                    changed.append({"distribution": dist.name, "file": str(file.path), "state": state})
+                    inside = ".." not in file.relative.split("/")
+                    state = "missing" if inside and _is_dir(folder) else "deleted"
+                    changed.append({"distribution": dist.name, "file": file.location, "state": state})
                     continue
+                needed = (
+                    everything
+                    or len(claims[key]) > 1
+                    or name.endswith(".pth")
+                    or any(key.startswith(folder + os.sep) for folder in shared)
+                )
+                if not needed:
+                    continue
+                try:
+                    if (
+                        file.size is not None
+                        and os.stat(file.location).st_size != file.size
+                        and len(claims[key]) == 1
+                    ):
+                        actual = None  # changed, and no other distribution's copy to compare with
+                    else:
+                        actual = _sha256_of(file.location)
                 except OSError:
                     continue
-                actual = _sha256(data)
                 if actual != file.digest:
                     others = [d.name for d in claims[key] if d is not dist and d.files[key].digest == actual]
                     changed.append(
                         {
                             "distribution": dist.name,
-                            "file": str(file.path),
+                            "file": file.location,
                             "state": "replaced",
                             "by": others or None,
                         }
@@ -2117,7 +2182,10 @@ def import_path(start: str | None = None) -> tuple[list[str], str | None]:
 
 
 def examine(
-    names: list[str] | None = None, path: list[str] | None = None, check_files: bool = True
+    names: list[str] | None = None,
+    path: list[str] | None = None,
+    check_files: bool = True,
+    all_files: bool = False,
 ) -> Diagnosis:
     """Resolve ``names`` (default: every shared one) on ``path`` (default: sys.path) and, with ``check_files``, check every installed file."""
     bad = [name for name in names or () if not all(part.isidentifier() for part in name.split("."))]
@@ -2150,7 +2218,7 @@ def examine(
         )
     return Diagnosis(
         reports,
-        env.changed_files(),
+        env.changed_files(all_files, tuple({_key(p.folder) for r in reports for p in r.portions})),
         env.stale_builds(),
         env.stale_finders(),
         env.shared_files(),
@@ -2162,14 +2230,15 @@ def examine(
 
 
 def diagnose(
-    names: list[str] | None = None, as_json: bool = False, start: str | None = None
+    names: list[str] | None = None, as_json: bool = False, start: str | None = None, all_files: bool = False
 ) -> tuple[str, int]:
     """The report for ``names`` (default: every shared name) and the exit status it deserves.
 
     ``start``: diagnose as a program started from that folder sees the environment.
+    ``all_files``: hash every installed file, not only those that can decide an import.
     """
     path, left_out = import_path(start)
-    d = examine(names, path)
+    d = examine(names, path, all_files=all_files)
     vantage = (
         f"note: diagnosed {sys.executable}'s import path"
         + (f" as a program started from {path[0]} sees it" if start is not None else "")
@@ -2181,9 +2250,8 @@ def diagnose(
         + f" ({len(path)} entries)"
     )
     if not as_json:
-        text = render(d)
-        head, _, verdict = text.rpartition("\n\n")
-        return f"{head}\n{vantage}\n\n{verdict}" if head else f"{vantage}\n\n{verdict}", d.status
+        head, _, verdict = render(d).rpartition("\n\n")
+        return "\n".join([*([head] if head.strip() else []), vantage, "", verdict.strip("\n")]), d.status
     payload = {
         "status": d.status,
         "verdict": d.verdict,
@@ -2238,11 +2306,17 @@ def main(argv: list[str] | None = None) -> int:
         " current one for python -m); by default, as every program does: without the doctor's own"
         " start-up folder",
     )
+    parser.add_argument(
+        "--all-files",
+        action="store_true",
+        help="hash every installed file against its RECORD (default: every file is looked for, and only"
+        " the files two distributions claim, __init__ and .pth files are hashed)",
+    )
     options = parser.parse_args(argv)
     if options.start is not None and not os.path.isdir(options.start):
         parser.error(f"--from {options.start}: not a folder")
     try:
-        text, status = diagnose(options.names, options.json, options.start)
+        text, status = diagnose(options.names, options.json, options.start, options.all_files)
     except UsageError as error:
         parser.print_usage(sys.stderr)
         print(f"{parser.prog}: error: {error}", file=sys.stderr)
