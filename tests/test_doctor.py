@@ -649,3 +649,25 @@ def test_the_doctor_diagnoses_without_its_own_start_up_folder_unless_asked(make_
     assert f"as a program started from {project} sees it" in started.output
     assert f"[hidden] {first / 'ns'}\n" in started.output
     assert app.output.splitlines()[-1] == "ModuleNotFoundError: No module named 'ns.sub'"
+
+
+def test_a_portion_only_a_pkg_file_leads_to_is_listed(make_scenario, tmp_path):
+    """``extend_path`` also reads ``ns.pkg`` files, whose lines add folders to ``ns.__path__`` that no path entry leads to: a regular ``ns/sub/`` found earlier hides the ``ns/sub/`` of such a folder, and the doctor lists it as hidden, as Python's failing import says."""
+    extra = pep420_portion(tmp_path / "reached by ns.pkg", "shape-extra", "y")
+    first = install_tree(
+        tmp_path / "first",
+        "shape-first",
+        {
+            "ns/__init__.py": PKGUTIL,
+            "ns/sub/__init__.py": "",
+            "ns/sub/x.py": "",
+            "ns.pkg": f"{extra / 'ns'}\n",
+        },
+    )
+    s, report = doctor(make_scenario, [first])
+    python = s.venv.execute([s.venv.python, "-c", "import ns.sub.x, ns.sub.y"], extra_env=s.path_env())
+
+    assert python.output.splitlines()[-1] == "ModuleNotFoundError: No module named 'ns.sub.y'"
+    assert report.returncode == 1, report.output
+    assert f"[hidden] {extra / 'ns' / 'sub'}\n" in report.output
+    assert "via ns.__path__; owner: shape-extra" in report.output

@@ -1521,6 +1521,13 @@ class Environment:
             if name == redirection.name or name.startswith(redirection.name + "."):
                 below = name[len(redirection.name) :].split(".")[1:]
                 add(Path(redirection.folder, *below), f"editables redirector {redirection.module}")
+        # A child is searched in its parent's __path__, which may hold folders no path entry
+        # leads to (a .pkg file extend_path read, a finder's namespace folders).
+        parent, _, last = name.rpartition(".")
+        if parent:
+            for folder in self.resolve(parent).path or []:
+                if folder not in self.placeholders:
+                    add(Path(folder, last), f"{parent}.__path__")
         resolution = self.resolve(name)
         for folder in resolution.path or []:
             if folder not in self.placeholders:
@@ -1623,6 +1630,8 @@ class Environment:
             offered |= {c[: -len(s)] for c in listing for s in suffixes if c.endswith(s)}
             for name in offered:
                 sources[name] = sources.get(name, 0) + 1
+            for name in {c[: -len(".pkg")] for c in listing if c.endswith(".pkg")}:
+                sources[name] = sources.get(name, 0) + 1  # its lines may name more folders (extend_path)
             packages |= {c for c in listing if _package_like(Path(entry or os.curdir, c))}
         for finder in self.finders:
             mapped = {key.split(".")[0] for key in [*finder.mapping, *finder.namespaces]}
