@@ -670,4 +670,4 @@ def test_a_portion_only_a_pkg_file_leads_to_is_listed(make_scenario, tmp_path):
     assert python.output.splitlines()[-1] == "ModuleNotFoundError: No module named 'ns.sub.y'"
     assert report.returncode == 1, report.output
     assert f"[hidden] {extra / 'ns' / 'sub'}\n" in report.output
-    assert "via ns.__path__; owner: shape-extra" in report.output
+    assert "namespace portion (PEP 420), via ns.__path__;" in report.output
