@@ -386,19 +386,50 @@ def test_the_doctor_runs_as_a_single_file_copied_anywhere(make_scenario, tmp_pat
     assert report_of(alone.output, copy.parent) != alone.output
 
 
-def test_a_zip_archive_is_cannot_tell_only_for_the_names_it_holds(make_scenario, tmp_path):
-    """A zip archive on the path (an egg) that holds ``ns``: cannot tell, exit 3, naming it; the names it does not hold are diagnosed as usual."""
-    archive = tmp_path / "eggy.zip"
-    with zipfile.ZipFile(archive, "w") as egg:
-        egg.writestr("ns/__init__.py", "")
-    other = pep420_portion(tmp_path / "other")
-    _, report = doctor(make_scenario, [archive, other], "ns", "json")
+def zip_tree(archive: Path, files: dict[str, str], folders: bool = True) -> Path:
+    """A zip archive holding ``files``, with a directory entry for each folder (as ``zip -r`` and ``shutil.make_archive`` write) or not."""
+    with zipfile.ZipFile(archive, "w") as opened:
+        if folders:
+            for folder in sorted({str(Path(name).parent) for name in files} - {"."}):
+                parts = Path(folder).parts
+                for depth in range(1, len(parts) + 1):
+                    entry = "/".join(parts[:depth]) + "/"
+                    if entry not in opened.namelist():
+                        opened.writestr(entry, "")
+        for name, text in files.items():
+            opened.writestr(name, text)
+    return archive
 
-    assert report.returncode == 3
-    assert (
-        f"{archive} is a zip archive on the import path; the doctor does not model zipimport" in report.output
-    )
-    assert "json: ok" in report.output
+
+@pytest.mark.parametrize(
+    ("files", "folders", "status", "imports"),
+    [
+        ({"ns/__init__.py": "", "ns/sub/__init__.py": "", "ns/sub/z.py": ""}, True, 1, False),
+        ({"ns/sub/z.py": ""}, True, 0, True),
+        ({"ns/sub/z.py": ""}, False, 0, False),
+        ({"ns/__init__.py": PKGUTIL, "ns/sub/__init__.py": PKGUTIL, "ns/sub/z.py": ""}, True, 0, True),
+    ],
+    ids=["regular-in-the-zip", "pep420-in-the-zip", "pep420-no-folder-entries", "pkgutil-in-the-zip"],
+)
+def test_a_zip_archive_on_the_path_is_followed_as_zipimport_does(
+    make_scenario, tmp_path, files, folders, status, imports
+):
+    """A zip archive on the path (an egg, a zipapp's dependencies) is read as zipimport reads it: a package (``__init__``) or a module wins, and a folder is a namespace portion only where the archive has a directory entry for it (else its files cannot be imported, which the doctor notes). The doctor's verdict and Python's imports agree."""
+    archive = zip_tree(tmp_path / "deps.zip", files, folders)
+    other = pep420_portion(tmp_path / "other")
+    s, report = doctor(make_scenario, [archive, other], "ns.sub")
+    python = s.venv.execute([s.venv.python, "-c", "import ns.sub.y, ns.sub.z"], extra_env=s.path_env())
+
+    assert (report.returncode, python.returncode == 0) == (status, imports), report.output + python.output
+    if not folders:
+        assert python.output.splitlines()[-1] == "ModuleNotFoundError: No module named 'ns.sub.z'"
+        assert (
+            f"note: {archive} holds files under ns/ but no entry for that folder: zipimport finds no"
+            " namespace portion there, so they cannot be imported"
+        ) in report.output
+    if status == 1:
+        assert f"[searched] {archive / 'ns'}\n" in report.output
+        assert f"[hidden] {tmp_path / 'other' / 'ns'}\n" in report.output
 
 
 GOOGLE_STYLE = (

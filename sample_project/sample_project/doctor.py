@@ -52,11 +52,124 @@ def _unreadable(path: Path | str, error: OSError) -> None:
 
 
 def _read_bytes(path: Path) -> bytes | None:
+    """A file's bytes; a file inside a zip archive on the path (``archive.zip/ns/__init__.py``) too."""
     try:
         return path.read_bytes()
+    except (FileNotFoundError, NotADirectoryError) as error:
+        archive, member = _split_archive(str(path))
+        if archive is not None and member:
+            names = _zip_names(archive)
+            if names is not None and member in names:
+                try:
+                    with zipfile.ZipFile(archive) as opened:
+                        return opened.read(member)
+                except (OSError, zipfile.BadZipFile, KeyError) as zip_error:
+                    _unreadable(path, OSError(str(zip_error)))
+                    return None
+        _unreadable(path, error)
+        return None
     except OSError as error:
         _unreadable(path, error)
         return None
+
+
+# --- zip archives on the path (zipimport) ---------------------------------------------------------
+#
+# zipimporter serves a path entry that is a zip archive, or a folder inside one
+# (CPython Lib/zipimport.py). It reads the archive's directory once, and finds
+# a name there by _zip_searchorder: a package (its __init__.pyc, then its
+# __init__.py), then a module (.pyc, then .py); failing those, a folder the
+# archive has a directory entry for is a namespace portion (_is_dir). A folder
+# with no entry of its own is no portion: zipimport infers none.
+
+_ZIP_NAMES: dict[str, frozenset[str] | None] = {}
+
+
+def _split_archive(path: str) -> tuple[str | None, str]:
+    """(the zip archive, the member path inside it with "/" separators) for a path inside an archive, else (None, "")."""
+    archive, inner = path, []
+    while archive and not os.path.isdir(archive):
+        if os.path.isfile(archive):
+            return (archive, "/".join(reversed(inner))) if zipfile.is_zipfile(archive) else (None, "")
+        parent, tail = os.path.split(archive)
+        if parent == archive:
+            break
+        archive, inner = parent, [*inner, tail]
+    return None, ""
+
+
+def _zip_names(archive: str) -> frozenset[str] | None:
+    """The names an archive's directory lists (as zipimport reads them, once), or None if it cannot be read."""
+    if archive not in _ZIP_NAMES:
+        try:
+            with zipfile.ZipFile(archive) as opened:
+                _ZIP_NAMES[archive] = frozenset(opened.namelist())
+        except (OSError, zipfile.BadZipFile) as error:
+            _unreadable(archive, OSError(str(error)))
+            _ZIP_NAMES[archive] = None
+    return _ZIP_NAMES[archive]
+
+
+_ZIP_SEARCH_ORDER = (
+    ("/__init__.pyc", True, True),
+    ("/__init__.py", False, True),
+    (".pyc", True, False),
+    (".py", False, False),
+)
+
+
+def zip_find_spec(entry: str, fullname: str) -> Spec | None:
+    """zipimporter(entry).find_spec(fullname): zipimport.py's _get_module_info, then _is_dir."""
+    archive, prefix = _split_archive(entry)
+    names = _zip_names(archive) if archive else None
+    if names is None:
+        raise CannotTell(f"{entry} is a zip archive on the import path that cannot be read")
+    path = (f"{prefix}/" if prefix else "") + fullname.rpartition(".")[2]
+    where = os.path.join(archive, *path.split("/"))
+    for suffix, bytecode, package in _ZIP_SEARCH_ORDER:
+        if path + suffix in names:
+            origin = os.path.join(archive, *(path + suffix).split("/"))
+            loader = BYTECODE if bytecode else SOURCE
+            return Spec(fullname, origin, [where] if package else None, loader, f"zipimporter of {archive}")
+    if path + "/" in names:
+        return Spec(fullname, None, [where], None, f"zipimporter of {archive}, a namespace portion")
+    return None
+
+
+def unlisted_zip_folders(path: list[str]) -> list[dict]:
+    """Folders of the zip archives on ``path`` that hold files but have no directory entry of their own:
+    zipimport finds no namespace portion there, so what they hold cannot be imported (the top-most of each)."""
+    found = []
+    for entry in path:
+        if not isinstance(entry, str) or _is_dir(entry or os.curdir) or not _in_zip_archive(entry):
+            continue
+        archive, prefix = _split_archive(entry)
+        names = _zip_names(archive) or frozenset()
+        start = f"{prefix}/" if prefix else ""
+        missing = set()
+        for name in names:
+            if not name.startswith(start):
+                continue
+            parts = name[len(start) :].split("/")[:-1]
+            for depth in range(1, len(parts) + 1):
+                if not parts[depth - 1].isidentifier():
+                    break
+                folder = "/".join(parts[:depth])
+                if f"{start}{folder}/" not in names:
+                    missing.add(folder)
+                    break
+        found += [{"archive": archive, "folder": f"{start}{folder}"} for folder in sorted(missing)]
+    return found
+
+
+def _zip_listing(entry: str) -> set[str]:
+    """What a zip path entry holds at its top: the first part of each name below its prefix."""
+    archive, prefix = _split_archive(entry)
+    names = _zip_names(archive) if archive else None
+    start = f"{prefix}/" if prefix else ""
+    return {
+        name[len(start) :].split("/")[0] for name in names or () if name.startswith(start) and name != start
+    }
 
 
 def _is(test, path: Path) -> bool:
@@ -77,8 +190,14 @@ def _is_file(path: Path | str) -> bool:
 
 
 def _children(folder: Path) -> list[Path]:
+    """What a folder holds; a folder inside a zip archive on the path too."""
     try:
         return sorted(folder.iterdir())
+    except (FileNotFoundError, NotADirectoryError) as error:
+        if _in_zip_archive(str(folder)):
+            return sorted(folder / name for name in _zip_listing(str(folder)))
+        _unreadable(folder, error)
+        return []
     except OSError as error:
         _unreadable(folder, error)
         return []
@@ -885,11 +1004,7 @@ class ImportSystem:
         if finder.kind == "editable-namespace":
             return self.editable_namespace_find_spec(finder.editable, name)
         if finder.kind == "zip":
-            if _zip_may_provide(finder.path, name):
-                raise CannotTell(
-                    f"{finder.path} is a zip archive on the import path; the doctor does not model zipimport"
-                )
-            return None
+            return zip_find_spec(finder.path, name)
         if finder.kind == "unknown":
             raise CannotTell(f"the path entry {finder.path} is served by {finder.what}")
         return None
@@ -1170,15 +1285,7 @@ def _normalize(path: str) -> str:
 
 def _in_zip_archive(entry: str) -> bool:
     """zipimporter accepts an archive path, or a path inside one."""
-    path = entry
-    while path and not os.path.isdir(path):
-        if os.path.isfile(path):
-            return zipfile.is_zipfile(path)
-        parent = os.path.dirname(path)
-        if parent == path:
-            break
-        path = parent
-    return False
+    return _split_archive(entry)[0] is not None
 
 
 def _is_distutils_hack(finder) -> bool:
@@ -1235,21 +1342,6 @@ def _unmodelled_hooks() -> str | None:
     if not unknown:
         return None
     return f"import hooks it does not model ({', '.join(unknown)}): names only they serve are in no report"
-
-
-def _zip_may_provide(entry: str, name: str) -> bool:
-    """Whether the archive (or the folder inside one) ``entry`` holds anything named like ``name``'s last part."""
-    archive, inner = entry, ""
-    while archive and not os.path.isfile(archive):
-        archive, tail = os.path.split(archive)
-        inner = f"{tail}/{inner}"
-    tail = name.rpartition(".")[2]
-    try:
-        with zipfile.ZipFile(archive) as opened:
-            names = opened.namelist()
-    except (OSError, zipfile.BadZipFile):
-        return True
-    return any(member.startswith((f"{inner}{tail}/", f"{inner}{tail}.")) for member in names)
 
 
 def _preloaded(name: str, module) -> Resolution:
@@ -1455,8 +1547,15 @@ class Report:
 
 
 def portion_kind(folder: Path) -> tuple[str, str] | None:
-    """(kind, the folder or module file) that ``folder``'s parent offers for its name, by FileFinder's rules."""
-    spec = file_finder_find_spec(str(folder.parent), folder.name)
+    """(kind, the folder or module file) that ``folder``'s parent offers for its name, by FileFinder's rules (zipimporter's in an archive)."""
+    parent = str(folder.parent)
+    try:
+        if _is_dir(parent) or not _in_zip_archive(parent):
+            spec = file_finder_find_spec(parent, folder.name)
+        else:
+            spec = zip_find_spec(parent, folder.name)
+    except CannotTell:
+        return "unknown", str(folder)
     if spec is None:
         return None
     if spec.loader is None:
@@ -1619,13 +1718,15 @@ class Environment:
         sources: dict[str, int] = {}
         packages = set()
         for entry in self.path:
-            if (
-                entry in self.placeholders
-                or not isinstance(entry, str)
-                or not _is_dir(Path(entry or os.curdir))
-            ):
+            if entry in self.placeholders or not isinstance(entry, str):
                 continue
-            listing = _listdir(entry or os.curdir)
+            if _is_dir(Path(entry or os.curdir)):
+                listing = _listdir(entry or os.curdir)
+            elif _in_zip_archive(entry):
+                listing = _zip_listing(entry)
+                packages |= {c for c in listing if c.isidentifier() and not c.startswith("__")}
+            else:
+                continue
             offered = {c for c in listing if c.isidentifier()}
             offered |= {c[: -len(s)] for c in listing for s in suffixes if c.endswith(s)}
             for name in offered:
@@ -1816,7 +1917,12 @@ def _raise(error: OSError) -> None:
 
 def _package_like(child: Path) -> bool:
     name = child.name
-    return name.isidentifier() and not name.startswith("__") and _is_dir(child)
+    if not name.isidentifier() or name.startswith("__"):
+        return False
+    if _is_dir(child):
+        return True
+    archive, member = _split_archive(str(child))
+    return archive is not None and any(n.startswith(f"{member}/") for n in _zip_names(archive) or ())
 
 
 # --- the verdict --------------------------------------------------------------------------------
@@ -1835,6 +1941,7 @@ class Diagnosis:
     unreadable: dict[str, str]
     system: str | None  # why the import system itself cannot be modelled
     failed_pth: list[dict] = field(default_factory=list)  # .pth import lines that failed at start-up
+    unlisted_zip_folders: list[dict] = field(default_factory=list)  # zip folders zipimport cannot see
 
     @property
     def hidden(self) -> list[Report]:
@@ -2059,6 +2166,11 @@ def render(diagnosis: Diagnosis) -> str:
                 f" shadowed by the package Python imports ({report.winner}): it cannot be imported, and it hides"
                 " nothing of the package"
             )
+    for entry in d.unlisted_zip_folders:
+        out.append(
+            f"note: {entry['archive']} holds files under {entry['folder']}/ but no entry for that folder:"
+            " zipimport finds no namespace portion there, so they cannot be imported"
+        )
     for name, problem in d.problems.items():
         out.append(f"note: {name}: {problem}")
     for folder, reason in sorted(d.unreadable.items()):
@@ -2224,6 +2336,7 @@ def examine(
             dict(sorted(UNREADABLE.items())),
             env.broken_system,
             failed_path_lines(),
+            unlisted_zip_folders(env.path),
         )
     return Diagnosis(
         reports,
@@ -2235,6 +2348,7 @@ def examine(
         dict(sorted(UNREADABLE.items())),
         env.broken_system,
         failed_path_lines(),
+        unlisted_zip_folders(env.path),
     )
 
 
@@ -2279,6 +2393,7 @@ def diagnose(
         "unreadable": d.unreadable,
         "cannot_model": d.system,
         "failed_pth": d.failed_pth,
+        "unlisted_zip_folders": d.unlisted_zip_folders,
         "import_path": path,
         "left_out": left_out,
     }
