@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import pytest
-from harness import README, ROOT, make_env
+from harness import README, ROOT, run_make
 from interpreters import SUPPORTED, TOOL, find_interpreter, missing_reason
 
 INTERPRETERS = ROOT / "tests" / "lib" / "interpreters.py"
@@ -39,13 +39,7 @@ def test_an_interpreter_that_cannot_run_the_toolchain_is_refused_with_its_reason
     python = find_interpreter(version)
     if python is None:
         pytest.skip(missing_reason(version))
-    done = subprocess.run(
-        ["make", "--no-print-directory", "test", f"PYTHON={python}"],
-        cwd=ROOT,
-        env=make_env(),
-        capture_output=True,
-        text=True,
-    )
+    done = run_make("test", python)
 
     assert done.returncode == 2
     assert done.stderr.startswith(

@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
 
 from demo import show, verdict
-from harness import CONSUMER_OUTPUT, DIAGNOSIS, ROOT, Result, hidden, make_env
+from harness import CONSUMER_OUTPUT, DIAGNOSIS, Result, hidden, run_make
 
 
 def test_make_demo_shows_the_collision_then_the_fix():
     """``make demo`` runs the commands it prints: the ModuleNotFoundError as shipped, then both results after the PEP 420 fix, and exits 0."""
     # PYTHON: the tool venv's own Python, so make uses this very tool venv (.venv/3.X).
-    demo = subprocess.run(
-        ["make", "--no-print-directory", "demo", f"PYTHON={sys.executable}"],
-        cwd=ROOT,
-        env=make_env(),
-        capture_output=True,
-        text=True,
-    )
+    demo = run_make("demo", sys.executable)
     lines = [line.strip() for line in demo.stdout.splitlines()]
 
     assert (demo.returncode, demo.stderr) == (0, ""), demo.stdout

@@ -48,9 +48,18 @@ CAUSES = {
 }
 
 
-def overwritten_path_files(run: CellRun) -> list[str]:
-    """The ``.pth`` files the doctor says one distribution's install replaced (flit-core's editables share one name)."""
-    return [entry["file"] for entry in run.diagnosis()["overwritten"] if entry["file"].endswith(".pth")]
+def replaced_path_files(run: CellRun) -> list[str]:
+    """The ``.pth`` files the probe found replaced by another distribution's copy (flit-core's editables share one name)."""
+    return [
+        entry["file"]
+        for entry in run.probe.get("changed", [])
+        if entry["state"] == "replaced" and entry["file"].endswith(".pth")
+    ]
+
+
+def failed_at_start_up(run: CellRun) -> bool:
+    """Whether Python printed a .pth line's failure at start-up, before the consumer's own output."""
+    return "Error processing line" in (run.consumer.output if run.consumer else "")
 
 
 def owners(portion: dict) -> set[str]:
@@ -71,8 +80,8 @@ def test_matrix_cell_consumer_prints_both_results_or_the_recorded_exception(cell
     if recorded["outcome"] == "ImportError":
         shown = exception_line(run.consumer.output)
         assert (run.consumer.returncode, shown) == (1, recorded["note"])
-        # A .pth line that failed at start-up is "broken"; everything else here is a collision.
-        expected = "broken" if run.diagnosis()["failed_pth"] else "collision"
+        # A .pth line that failed at start-up (Python printed it) is "broken"; everything else a collision.
+        expected = "broken" if failed_at_start_up(run) else "collision"
         assert (run.verdict() or "").startswith(f"VERDICT: {expected}: ")
     else:
         assert (run.consumer.returncode, run.consumer.output) == (0, CONSUMER_OUTPUT)
@@ -94,16 +103,16 @@ def test_matrix_cell_doctor_exits_0_exactly_when_ok_and_names_the_cause(cell):
     assert run.doctor.returncode == status
     diagnosis = run.diagnosis()
     causes = CAUSES[outcome]
-    if outcome == "ImportError" and diagnosis["failed_pth"]:
+    # What the oracles saw decides the cause: Python's own start-up error, the probe's RECORD check.
+    if outcome == "ImportError" and failed_at_start_up(run):
         causes = ["failed-pth"]
         assert {entry["module"] for entry in diagnosis["failed_pth"]} == {
             f"_editable_impl_{dist.replace('-', '_')}" for dist in Cell.of(run.record).distributions
         }
         assert all(entry["lacks"] == ["editables"] for entry in diagnosis["failed_pth"])
-    elif outcome == "ImportError" and overwritten_path_files(run):
-        causes = (
-            ["overwritten"] if diagnosis["causes"] == ["overwritten"] else ["hidden-portion", "overwritten"]
-        )
+    elif outcome == "ImportError" and replaced_path_files(run):
+        # The first project's .pth is gone, and its folder with it: no portion of it is left to hide.
+        causes = ["overwritten"]
     assert (diagnosis["status"], diagnosis["causes"]) == (status, causes)
 
 
@@ -117,7 +126,7 @@ def test_matrix_cell_doctor_names_the_folder_python_imports(cell):
         # By default the doctor reports shared names only. Nothing is shared where no
         # __init__.py is in effect, or where one project's folder has left sys.path
         # (its .pth file replaced, which the doctor names instead).
-        explained = overwritten_path_files(run) or run.diagnosis()["failed_pth"]
+        explained = replaced_path_files(run) or failed_at_start_up(run)
         assert shipped_by is None or explained, f"the doctor does not report {AGENTS}"
         return
     winner = Path(report["winner"]) if report["winner"] else None

@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "lib"))  # tests/lib
 
-from harness import CONSUMER, DISTRIBUTIONS, ROOT, hermetic_env, make_env, scenario
+from harness import CONSUMER, DISTRIBUTIONS, ROOT, hermetic_env, run_make, scenario
 from interpreters import find_interpreter, version_of
 
 LISTING = "import importlib.metadata as m; [d.files for d in m.distributions()]"
@@ -96,13 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         times = []
         for run in range(1, options.runs + 1):
             started = time.monotonic()
-            done = subprocess.run(
-                ["make", "--no-print-directory", target, f"PYTHON={options.python}"],
-                cwd=ROOT,
-                env=make_env(),
-                capture_output=True,
-                text=True,
-            )
+            done = run_make(target, options.python)
             times.append(time.monotonic() - started)
             print(f"make {target}, run {run}: {times[-1]:.1f} s, exit {done.returncode}", flush=True)
             if done.returncode:

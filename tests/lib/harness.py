@@ -163,9 +163,17 @@ def load_doctor() -> ModuleType:
     return sys.modules[name]
 
 
-def make_env() -> dict[str, str]:
-    """This environment without an outer make's own variables (MAKEFLAGS, MAKELEVEL, MFLAGS): for running ``make TARGET`` as a user does."""
-    return {name: value for name, value in os.environ.items() if not name.startswith(("MAKE", "MFLAGS"))}
+def run_make(target: str, python: os.PathLike[str] | str) -> subprocess.CompletedProcess[str]:
+    """``make TARGET PYTHON=python`` in the checkout, as a user runs it: without an outer make's own
+    variables (MAKEFLAGS, MAKELEVEL, MFLAGS), its output captured."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith(("MAKE", "MFLAGS"))}
+    return subprocess.run(
+        ["make", "--no-print-directory", target, f"PYTHON={python}"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
 
 
 def scratch_env(workspace: Path, base: Mapping[str, str] | None = None) -> dict[str, str]:
