@@ -243,6 +243,27 @@ def test_a_file_changed_after_install_is_a_note_not_a_collision(make_scenario, t
     assert (default["status"], default["causes"], default["modified"]) == (0, [], [])
 
 
+def test_a_file_deleted_by_hand_is_not_a_collision_and_says_to_reinstall(make_scenario, tmp_path):
+    """A module its RECORD lists but that is gone from its folder, no other distribution involved (deleted by hand): its own cause, exit 1, and the fix reinstalls that distribution; nothing about sharing an __init__.py. Python agrees that it is gone."""
+    folder = install_tree(tmp_path / "site", "shape-alone", {"ns/__init__.py": "", "ns/mine.py": ""})
+    (folder / "ns" / "mine.py").unlink()
+    s, report = doctor(make_scenario, [folder])
+    python = s.venv.execute([s.venv.python, "-c", "import ns.mine"], extra_env=s.path_env())
+    as_json = json.loads(s.doctor("--json").output)
+
+    assert python.output.splitlines()[-1] == "ModuleNotFoundError: No module named 'ns.mine'"
+    assert report.returncode == 1
+    assert (
+        f"{folder / 'ns' / 'mine.py'}: installed by shape-alone, now missing, and no other distribution"
+        " shipped it: deleted by hand or by a clean-up, not a collision"
+    ) in report.output
+    assert report.output.splitlines()[-2:] == [
+        "VERDICT: broken: 1 installed file(s) missing from their distribution.",
+        "FIX: reinstall shape-alone to restore its files: pip install --force-reinstall --no-deps shape-alone",
+    ]
+    assert (as_json["status"], as_json["causes"]) == (1, ["missing-file"])
+
+
 def test_a_file_removed_after_install_says_to_reinstall(make_scenario, tmp_path):
     """A file its RECORD lists but that is gone (another distribution's uninstall took it): exit 1, and the fix is to reinstall its distribution."""
     folder = install_tree(tmp_path / "site", "shape-survivor", {"ns/__init__.py": "", "ns/mine.py": ""})
@@ -406,7 +427,7 @@ def zip_tree(archive: Path, files: dict[str, str], folders: bool = True) -> Path
     [
         ({"ns/__init__.py": "", "ns/sub/__init__.py": "", "ns/sub/z.py": ""}, True, 1, False),
         ({"ns/sub/z.py": ""}, True, 0, True),
-        ({"ns/sub/z.py": ""}, False, 0, False),
+        ({"ns/sub/z.py": ""}, False, 1, False),
         ({"ns/__init__.py": PKGUTIL, "ns/sub/__init__.py": PKGUTIL, "ns/sub/z.py": ""}, True, 0, True),
     ],
     ids=["regular-in-the-zip", "pep420-in-the-zip", "pep420-no-folder-entries", "pkgutil-in-the-zip"],
@@ -414,7 +435,7 @@ def zip_tree(archive: Path, files: dict[str, str], folders: bool = True) -> Path
 def test_a_zip_archive_on_the_path_is_followed_as_zipimport_does(
     make_scenario, tmp_path, files, folders, status, imports
 ):
-    """A zip archive on the path (an egg, a zipapp's dependencies) is read as zipimport reads it: a package (``__init__``) or a module wins, and a folder is a namespace portion only where the archive has a directory entry for it (else its files cannot be imported, which the doctor notes). The doctor's verdict and Python's imports agree."""
+    """A zip archive on the path (an egg, a zipapp's dependencies) is read as zipimport reads it: a package (``__init__``) or a module wins, and a folder is a namespace portion only where the archive has a directory entry for it (else its files cannot be imported: broken, with the fix). The doctor's exit status and Python's imports agree."""
     archive = zip_tree(tmp_path / "deps.zip", files, folders)
     other = pep420_portion(tmp_path / "other")
     s, report = doctor(make_scenario, [archive, other], "ns.sub")
@@ -424,10 +445,16 @@ def test_a_zip_archive_on_the_path_is_followed_as_zipimport_does(
     if not folders:
         assert python.output.splitlines()[-1] == "ModuleNotFoundError: No module named 'ns.sub.z'"
         assert (
-            f"note: {archive} holds files under ns/ but no entry for that folder: zipimport finds no"
-            " namespace portion there, so they cannot be imported"
+            f"\n{archive} holds files under ns/ but no entry for that folder: zipimport finds no"
+            " namespace portion there, so they cannot be imported\n"
         ) in report.output
-    if status == 1:
+        assert (
+            "VERDICT: broken: a zip archive on the path holds ns without a directory entry, so zipimport"
+            " cannot import what is below it.\n"
+            f"FIX: rebuild {archive} with an entry for each folder (python -m zipfile -c, zip -r),"
+            " or make ns/ a regular package there (an __init__.py).\n"
+        ) in report.output + "\n"
+    elif status == 1:
         assert f"[searched] {archive / 'ns'}\n" in report.output
         assert f"[hidden] {tmp_path / 'other' / 'ns'}\n" in report.output
 

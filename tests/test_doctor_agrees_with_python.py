@@ -16,16 +16,27 @@ import json
 import os
 import shutil
 import subprocess
-import zipfile
-from itertools import count
+import sys
+from itertools import combinations, count
 from pathlib import Path
 
 import pytest
-from harness import CONSUMER, ROOT, hermetic_env, memory_folder, new_folder
-from hypothesis import example, given
+from harness import CONSUMER, ROOT, hermetic_env, memory_folder, new_folder, uv_binary
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from interpreters import find_interpreter, missing_reason
-from layouts import DIST_NAMES, KINDS, PLACEMENTS, Dist, Layout, plan
+from layouts import (
+    CREATORS,
+    DIST_NAMES,
+    KINDS,
+    LAUNCHES,
+    PKG_RESOURCES,
+    PLACEMENTS,
+    STRAYS,
+    Dist,
+    Layout,
+    plan,
+)
 from toolchain import pkg_resources_wheel
 
 DOCTOR = ROOT / CONSUMER / CONSUMER / "doctor.py"
@@ -33,21 +44,52 @@ ORACLE = ROOT / "tests" / "lib" / "oracle.py"
 
 
 class Oracle:
-    """One interpreter's tests/lib/oracle.py process per pkg_resources setting, started on first use."""
+    """One interpreter's oracles: a real venv per creator (with setuptools 80 or none), a tests/lib/oracle.py process per creator and pkg_resources state, each made on first use."""
 
-    def __init__(self, python: Path, workdir: Path, pkg_resources: Path) -> None:
-        self.python, self.workdir, self.pkg_resources = python, workdir, pkg_resources
-        self.processes: dict[bool, subprocess.Popen] = {}
+    def __init__(self, python: Path, workdir: Path) -> None:
+        self.python, self.workdir = python, workdir
+        self.venvs: dict[tuple[str, bool], Path] = {}
+        self.processes: dict[tuple[str, str], subprocess.Popen] = {}
         self.tops = count()
 
-    def _process(self, with_pkg_resources: bool) -> subprocess.Popen:
-        if with_pkg_resources not in self.processes:
-            folder = self.workdir / ("with pkg_resources" if with_pkg_resources else "without pkg_resources")
+    def venv(self, creator: str, setuptools: bool) -> Path:
+        """A venv made by ``creator`` as people make them (nothing seeded), and setuptools 80 installed in it or not."""
+        key = (creator, setuptools)
+        if key not in self.venvs:
+            folder = self.workdir / f"{creator} venv{' with setuptools 80' if setuptools else ''}"
+            make = {
+                "venv": [str(self.python), "-m", "venv", "--without-pip", str(folder)],
+                "virtualenv": [
+                    sys.executable,
+                    "-m",
+                    "virtualenv",
+                    "--no-seed",
+                    "--no-periodic-update",
+                    "-p",
+                    str(self.python),
+                    str(folder),
+                ],
+                "uv": [uv_binary(), "venv", "--offline", "--no-config", "-p", str(self.python), str(folder)],
+            }[creator]
+            subprocess.run(make, check=True, capture_output=True, env=hermetic_env())
+            python = folder / "bin" / "python"
+            if setuptools:  # as a venv seeded with setuptools before 81 has it: pkg_resources importable
+                install = [uv_binary(), "pip", "install", "--offline", "--no-config", "--no-index"]
+                install += ["--python", str(python), str(pkg_resources_wheel())]
+                subprocess.run(install, check=True, capture_output=True, env=hermetic_env())
+            self.venvs[key] = python
+        return self.venvs[key]
+
+    def _process(self, creator: str, pkg_resources: str) -> subprocess.Popen:
+        key = (creator, pkg_resources)
+        if key not in self.processes:
+            python = self.venv(creator, pkg_resources != "absent")
+            folder = self.workdir / f"{creator} {pkg_resources}"
             folder.mkdir()
-            # -S: no site-packages of its own; -E: no PYTHON* variables; -B: no bytecode in the checkout.
-            cmd = [str(self.python), "-S", "-E", "-B", str(ORACLE), str(DOCTOR), str(folder)]
-            if with_pkg_resources:
-                cmd.append(str(self.pkg_resources))
+            # Full site processing; -E: no PYTHON* variables; -B: no bytecode in the checkout.
+            cmd = [str(python), "-E", "-B", str(ORACLE), str(DOCTOR), str(folder)]
+            if pkg_resources == "imported":
+                cmd.append("import-pkg_resources")
             process = subprocess.Popen(
                 cmd,
                 stdin=subprocess.PIPE,
@@ -59,13 +101,13 @@ class Oracle:
             ready = process.stdout.readline()
             if not ready.startswith('{"ready"'):
                 raise RuntimeError(f"{cmd} did not start: {ready}")
-            self.processes[with_pkg_resources] = process
-        return self.processes[with_pkg_resources]
+            self.processes[key] = process
+        return self.processes[key]
 
     def ask(self, layout: Layout) -> tuple[dict, dict]:
         """(the plan, what the doctor said and what Python did) for ``layout``."""
-        laid = plan(layout, f"ns{next(self.tops)}")
-        process = self._process(layout.pkg_resources)
+        laid = {**plan(layout, f"ns{next(self.tops)}"), "launch": layout.launch}
+        process = self._process(layout.creator, layout.pkg_resources)
         process.stdin.write(json.dumps(laid) + "\n")
         process.stdin.flush()
         answer = json.loads(process.stdout.readline())
@@ -93,10 +135,7 @@ def oracle(tier_python, tmp_path_factory):
     if python is None:
         pytest.skip(missing_reason(tier_python))
     workdir = scratch_folder(tmp_path_factory, f"oracle {tier_python}")
-    unpacked = workdir / "setuptools with pkg_resources"
-    with zipfile.ZipFile(pkg_resources_wheel()) as wheel:
-        wheel.extractall(unpacked)
-    made = Oracle(python, workdir, unpacked)
+    made = Oracle(python, workdir)
     try:
         yield made
     finally:
@@ -109,7 +148,7 @@ def disagreements(laid: dict, answer: dict) -> list[str]:
     doctor, python = answer["doctor"], answer["python"]
     found = []
     for leaf, outcome in python["leaves"].items():
-        if doctor["leaves"][leaf] != (outcome is True):
+        if doctor["leaves"] is not None and doctor["leaves"][leaf] != (outcome is True):
             found.append(f"{leaf}: doctor says importable={doctor['leaves'][leaf]}, Python: {outcome}")
     for name in laid["shared"]:
         said, did = doctor["names"][name], python["names"][name]
@@ -129,21 +168,31 @@ def disagreements(laid: dict, answer: dict) -> list[str]:
     return found
 
 
-def dist(name: str, top: str, sub: str, placement: str) -> Dist:
-    return Dist(name, (top, sub), placement)
+def dist(name: str, top: str, sub: str, placement: str, stray: str = "") -> Dist:
+    return Dist(name, (top, sub), placement, stray)
+
+
+# Most distributions leave nothing stray, and most diagnoses run in the program that imports
+# (a process of its own costs two start-ups): each value is drawn as often as it is listed.
+STRAY_DRAWS = ("", "", "", *STRAYS[1:])
+LAUNCH_DRAWS = ("in-process", "in-process", *LAUNCHES[1:])
 
 
 @st.composite
 def layouts(draw) -> Layout:
-    """2 or 3 distributions, each level of each any kind, each placed any way, in any order."""
+    """2 or 3 distributions, each level of each any kind, each placed any way, in any order; any venv, pkg_resources state and launch."""
     names = draw(st.permutations(DIST_NAMES))[: draw(st.integers(2, 3))]
     dists = []
     for name in names:
         placement = draw(st.sampled_from(PLACEMENTS))
         # A legacy nspkg install declares TOP a namespace: its __init__ is pkg_resources-style.
         top_kinds = [k for k in KINDS if k.startswith("pkg_resources")] if placement == "nspkg" else KINDS
-        dists.append(Dist(name, (draw(st.sampled_from(top_kinds)), draw(st.sampled_from(KINDS))), placement))
-    return Layout(tuple(dists), draw(st.booleans()))
+        levels = (draw(st.sampled_from(top_kinds)), draw(st.sampled_from(KINDS)))
+        dists.append(Dist(name, levels, placement, draw(st.sampled_from(STRAY_DRAWS))))
+    pkg_resources = draw(st.sampled_from(PKG_RESOURCES))
+    # A doctor started in a process of its own has not imported pkg_resources.
+    launch = "in-process" if pkg_resources == "imported" else draw(st.sampled_from(LAUNCH_DRAWS))
+    return Layout(tuple(dists), pkg_resources, draw(st.sampled_from(CREATORS)), launch)
 
 
 # The four wrong verdicts that started this (issue 8), first; then every counterexample found since.
@@ -166,7 +215,7 @@ REGRESSIONS = [
             dist("da", "regular", "pkg_resources", "editable-strict"),
             dist("db", "pkg_resources", "pkg_resources", "editable-strict"),
         ),
-        pkg_resources=True,
+        pkg_resources="imported",
     ),
     # Found by `make fuzz` (CPython 3.12, the 8,900th layout): a legacy nspkg line imports TOP and
     # TOP.sub at start-up, so TOP.sub's declare_namespace never runs and TOP keeps its __path__.
@@ -176,7 +225,7 @@ REGRESSIONS = [
             dist("db", "pkg_resources", "pkg_resources", "nspkg"),
             dist("dc", "regular", "pep420", "target"),
         ),
-        pkg_resources=True,
+        pkg_resources="imported",
     ),
 ]
 
@@ -235,20 +284,55 @@ def test_declare_namespace_without_pkg_resources_is_broken_with_its_fix(oracle):
     assert "__init__.py needs pkg_resources, which setuptools 81 and later no longer ship" in report
 
 
-def test_every_placement_and_kind_is_generated():
-    """The strategy reaches every kind at both levels, every placement, and both pkg_resources settings."""
-    seen: set[tuple[str, str]] = set()
+def dimensions(layout: Layout) -> list[dict[str, str]]:
+    """Each distribution's generated dimensions, with the layout's own."""
+    shared = {"pkg_resources": layout.pkg_resources, "creator": layout.creator, "launch": layout.launch}
+    return [
+        {**shared, "top": d.levels[0], "sub": d.levels[1], "placement": d.placement, "stray": d.stray}
+        for d in layout.dists
+    ]
 
+
+PAIR_DRAWS = 1_000
+
+
+def test_every_pair_of_dimensions_is_generated():
+    """Within 1,000 layouts (the deep profile tries 10,000 per interpreter), every pair of values of two dimensions occurs together (kind and placement, creator and pkg_resources, launch and placement, ...) but those no one can make (a legacy nspkg install's TOP is pkg_resources-style; a doctor in a process of its own has not imported pkg_resources), and the fix the doctor recommends (PEP 420 at every level, for every distribution) is among them."""
+    values = {
+        "top": KINDS,
+        "sub": KINDS,
+        "placement": PLACEMENTS,
+        "stray": STRAYS,
+        "pkg_resources": PKG_RESOURCES,
+        "creator": CREATORS,
+        "launch": LAUNCHES,
+    }
+
+    def possible(a: str, x: str, b: str, y: str) -> bool:
+        pair = {a: x, b: y}
+        if pair.get("placement") == "nspkg" and "top" in pair and not pair["top"].startswith("pkg_resources"):
+            return False
+        return not (
+            pair.get("pkg_resources") == "imported" and pair.get("launch", "in-process") != "in-process"
+        )
+
+    expected = {
+        (a, x, b, y)
+        for a, b in combinations(values, 2)
+        for x in values[a]
+        for y in values[b]
+        if possible(a, x, b, y)
+    }
+    seen: set[tuple[str, str, str, str]] = set()
+    fixed = []
+
+    @settings(max_examples=PAIR_DRAWS, derandomize=True)
     @given(layout=layouts())
     def collect(layout):
-        seen.add(("pkg_resources", str(layout.pkg_resources)))
-        for d in layout.dists:
-            seen.update({("placement", d.placement), ("top", d.levels[0]), ("sub", d.levels[1])})
+        for row in dimensions(layout):
+            seen.update((a, row[a], b, row[b]) for a, b in combinations(values, 2))
+        fixed.append(all(d.levels == ("pep420", "pep420") for d in layout.dists))
 
     collect()
-    expected = (
-        {("placement", p) for p in PLACEMENTS} | {("top", k) for k in KINDS} | {("sub", k) for k in KINDS}
-    )
-    assert expected | {("pkg_resources", "True"), ("pkg_resources", "False")} <= seen, os.linesep.join(
-        map(str, sorted(expected - seen))
-    )
+    assert expected - seen == set(), os.linesep.join(map(str, sorted(expected - seen)))
+    assert any(fixed), "no layout has PEP 420 at every level in every distribution"

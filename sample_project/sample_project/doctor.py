@@ -137,8 +137,9 @@ def zip_find_spec(entry: str, fullname: str) -> Spec | None:
 
 
 def unlisted_zip_folders(path: list[str]) -> list[dict]:
-    """Folders of the zip archives on ``path`` that hold files but have no directory entry of their own:
-    zipimport finds no namespace portion there, so what they hold cannot be imported (the top-most of each)."""
+    """Folders of the zip archives on ``path`` that hold files but neither a directory entry of their own nor
+    an ``__init__``: zipimport finds no namespace portion there, so what they hold cannot be imported (the
+    top-most of each)."""
     found = []
     for entry in path:
         if not isinstance(entry, str) or _is_dir(entry or os.curdir) or not _in_zip_archive(entry):
@@ -155,10 +156,14 @@ def unlisted_zip_folders(path: list[str]) -> list[dict]:
                 if not parts[depth - 1].isidentifier():
                     break
                 folder = "/".join(parts[:depth])
-                if f"{start}{folder}/" not in names:
+                package = any(f"{start}{folder}/__init__{suffix}" in names for suffix in (".py", ".pyc"))
+                if f"{start}{folder}/" not in names and not package:  # a package needs no entry
                     missing.add(folder)
                     break
-        found += [{"archive": archive, "folder": f"{start}{folder}"} for folder in sorted(missing)]
+        found += [
+            {"archive": archive, "folder": f"{start}{folder}", "name": folder.replace("/", ".")}
+            for folder in sorted(missing)
+        ]
     return found
 
 
@@ -1102,9 +1107,26 @@ class ImportSystem:
         return path
 
     def pkg_resources_importable(self) -> bool:
+        """Whether ``import pkg_resources`` succeeds: imported already, or found on the path.
+
+        Its own ``__init__`` (setuptools 80 and earlier) reads as code the doctor
+        does not model (it builds others' ``__path__``), but it is setuptools' own:
+        found is importable, except where an old release needs ``pkgutil.ImpImporter``,
+        which Python 3.12 removed (measured: 65.5.0's fails there, 66.1.1's tests for it first).
+        """
         if "pkg_resources" in sys.modules:
             return True
-        return self.resolve("pkg_resources").imported
+        found = self.resolve("pkg_resources")
+        if found.kind != "unknown":
+            return found.imported
+        spec = self.find_spec("pkg_resources", None)  # an unknown import hook: CannotTell
+        if spec is None or spec.loader is None or spec.origin is None:
+            return False
+        if sys.version_info >= (3, 12):
+            source = _read_bytes(Path(spec.origin)) or b""
+            if b"pkgutil.ImpImporter" in source and b"hasattr(pkgutil, 'ImpImporter')" not in source:
+                return False  # AttributeError: module 'pkgutil' has no attribute 'ImpImporter'
+        return True
 
     def declare_namespace(self, name: str) -> None:
         """pkg_resources.declare_namespace: the parent first; then every entry where a loader finds ``name`` adds its folder."""
@@ -1603,7 +1625,15 @@ class Environment:
 
         def add(folder: Path, via: str) -> None:
             found = portion_kind(folder)
-            if found and _key(folder) not in seen:
+            if found is None:
+                return
+            if found[0] == "module":
+                seen.setdefault(_key(found[1]), Portion(found[1], "module", via))
+                # FileFinder takes the module over a folder without __init__ beside it: that
+                # folder's files are a namespace portion no path entry leads to.
+                if _is_dir(str(folder)) and _key(folder) not in seen:
+                    seen[_key(folder)] = Portion(str(folder), "namespace", via)
+            elif _key(folder) not in seen:
                 seen[_key(folder)] = Portion(found[1], found[0], via)
 
         for entry in self.path:
@@ -1769,7 +1799,8 @@ class Environment:
 
         ``state``: ``replaced`` (``by`` names the distributions that ship the
         content now there; null when none does: a local modification),
-        ``missing`` (gone from a folder that is still there) or ``deleted``.
+        ``missing`` (an ``__init__`` gone from a folder that is still there),
+        ``lost`` (any other file gone from such a folder) or ``deleted``.
         Every file is looked for, in its folder's listing; by default only the
         ones whose content can matter are read and hashed: files two
         distributions claim, ``.pth`` files, and files in the ``shared``
@@ -1789,8 +1820,14 @@ class Environment:
                     # A file gone from a folder that is still there (another distribution's
                     # uninstall takes the files both installed). A whole folder gone, or a
                     # file outside the import folder (a script in bin/), is a note.
+                    # An __init__.py is what two distributions of one namespace both ship, and
+                    # either's uninstall removes it for both; any other file gone from its folder
+                    # involves no other distribution (deleted by hand, by a clean-up): "lost".
                     inside = ".." not in file.relative.split("/")
-                    state = "missing" if inside and _is_dir(folder) else "deleted"
+                    if not inside or not _is_dir(folder):
+                        state = "deleted"
+                    else:
+                        state = "missing" if name in ("__init__.py", "__init__.pyc") else "lost"
                     changed.append({"distribution": dist.name, "file": file.location, "state": state})
                     continue
                 needed = (
@@ -1948,6 +1985,21 @@ class Diagnosis:
         return [r for r in self.reports if r.collision]
 
     @property
+    def unimportable(self) -> list[dict]:
+        """Zip folders without an entry of their own, under (or above) a reported name: part of it cannot be imported."""
+        names = [r.name for r in self.reports]
+        return [
+            entry
+            for entry in self.unlisted_zip_folders
+            if any(
+                name == entry["name"]
+                or name.startswith(entry["name"] + ".")
+                or entry["name"].startswith(name + ".")
+                for name in names
+            )
+        ]
+
+    @property
     def broken(self) -> list[Report]:
         return [r for r in self.reports if r.broken]
 
@@ -1978,6 +2030,10 @@ class Diagnosis:
         return [c for c in self.changed if c["state"] == "deleted"]
 
     @property
+    def lost(self) -> list[dict]:
+        return [c for c in self.changed if c["state"] == "lost"]
+
+    @property
     def undecided(self) -> list[Report]:
         return [r for r in self.reports if r.undecided]
 
@@ -1992,6 +2048,8 @@ class Diagnosis:
             or self.stale_builds
             or self.stale_finders
             or self.failed_pth
+            or self.unimportable
+            or self.lost
         ):
             return 1
         if self.undecided or self.system:
@@ -2003,7 +2061,7 @@ class Diagnosis:
         """The verdict's first word: collision (distributions break each other), broken, stale, cannot tell, healthy."""
         if self.hidden or self.overwritten or self.removed:
             return "collision"
-        if self.broken or self.failed_pth:
+        if self.broken or self.failed_pth or self.unimportable or self.lost:
             return "broken"
         if self.stale_builds or self.stale_finders:
             return "stale"
@@ -2031,6 +2089,7 @@ class Diagnosis:
                 f"{len(self.overwritten)} installed file(s) silently replaced by another distribution's copy",
             ),
             (self.removed, f"{len(self.removed)} installed file(s) removed"),
+            (self.lost, f"{len(self.lost)} installed file(s) missing from their distribution"),
             (
                 self.stale_builds,
                 f"{len(self.stale_builds)} installed file(s) put back from a stale build/ folder",
@@ -2039,6 +2098,12 @@ class Diagnosis:
             (
                 self.failed_pth,
                 f"{len(self.failed_pth)} .pth line(s) failed at start-up, so what they set up is missing",
+            ),
+            (
+                self.unimportable,
+                "a zip archive on the path holds "
+                + ", ".join(sorted({e["name"] for e in self.unimportable}))
+                + " without a directory entry, so zipimport cannot import what is below it",
             ),
         ]
         return [phrase for found, phrase in named if found]
@@ -2050,9 +2115,11 @@ class Diagnosis:
             (self.unreachable, "unreachable"),
             (self.overwritten, "overwritten"),
             (self.removed, "removed"),
+            (self.lost, "missing-file"),
             (self.stale_builds, "stale-build"),
             (self.stale_finders, "stale-finder"),
             (self.failed_pth, "failed-pth"),
+            (self.unimportable, "unlisted-zip-folder"),
             (self.undecided or self.system, "cannot-tell"),
             (self.modified, "modified"),
             (self.deleted, "deleted"),
@@ -2117,6 +2184,8 @@ FILE_LINES = {
     " (removed by uninstalling another distribution that shipped it too?)",
     "stale-build": "{file}: installed by {distribution} from {source}, which no longer has it:"
     " setuptools put it back from the stale {build}",
+    "lost": "{file}: installed by {distribution}, now missing, and no other distribution shipped it:"
+    " deleted by hand or by a clean-up, not a collision",
     "deleted": "note: {file}: installed by {distribution}, deleted since, with its folder or outside"
     " the packages (a trimmed image, a script): not a namespace problem",
     "modified": "note: {file}: installed by {distribution}, changed since, and no installed"
@@ -2143,6 +2212,7 @@ def render(diagnosis: Diagnosis) -> str:
             )
     for entries, line in (
         (d.removed, FILE_LINES["removed"]),
+        (d.lost, FILE_LINES["lost"]),
         (d.stale_builds, FILE_LINES["stale-build"]),
         (d.deleted, FILE_LINES["deleted"]),
         (d.modified, FILE_LINES["modified"]),
@@ -2168,7 +2238,8 @@ def render(diagnosis: Diagnosis) -> str:
             )
     for entry in d.unlisted_zip_folders:
         out.append(
-            f"note: {entry['archive']} holds files under {entry['folder']}/ but no entry for that folder:"
+            ("" if entry in d.unimportable else "note: ")
+            + f"{entry['archive']} holds files under {entry['folder']}/ but no entry for that folder:"
             " zipimport finds no namespace portion there, so they cannot be imported"
         )
     for name, problem in d.problems.items():
@@ -2247,6 +2318,15 @@ def _verdict(d: Diagnosis) -> list[str]:
     for dist in dict.fromkeys(entry["distribution"] for entry in d.removed):
         out.append(
             f"FIX: reinstall {dist} to restore its files; sharing no __init__.py (PEP 420) avoids this."
+        )
+    for dist in dict.fromkeys(entry["distribution"] for entry in d.lost):
+        out.append(
+            f"FIX: reinstall {dist} to restore its files: pip install --force-reinstall --no-deps {dist}"
+        )
+    for entry in d.unimportable:
+        out.append(
+            f"FIX: rebuild {entry['archive']} with an entry for each folder (python -m zipfile -c, zip -r),"
+            f" or make {entry['name'].replace('.', '/')}/ a regular package there (an __init__.py)."
         )
     for source, dist in dict.fromkeys((entry["source"], entry["distribution"]) for entry in d.stale_builds):
         out.append(f"FIX: delete {Path(source, 'build')}, then reinstall {dist}.")
@@ -2386,6 +2466,7 @@ def diagnose(
         "removed": d.removed,
         "modified": d.modified,
         "deleted": d.deleted,
+        "lost": d.lost,
         "stale_builds": d.stale_builds,
         "stale_finders": d.stale_finders,
         "shared_files": d.shared_files,

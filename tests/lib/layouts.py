@@ -36,6 +36,7 @@ KINDS = (
     "pkg_resources-fallback",  # declare_namespace, falling back to extend_path without pkg_resources
     "mentions",  # regular, but its comment and docstring mention extend_path
     "sourceless",  # a regular __init__.pyc and no source
+    "pkgutil-bom",  # pkgutil-style, its __init__.py starting with a UTF-8 BOM (Python reads it fine)
 )
 # How a distribution is put on the import path.
 PLACEMENTS = (
@@ -45,7 +46,25 @@ PLACEMENTS = (
     "editable",  # setuptools' default editable mode: an import finder
     "editable-strict",  # setuptools' strict editable mode: a link tree on a .pth line
     "nspkg",  # site-packages with a legacy *-nspkg.pth (setuptools' namespace_packages; zope.interface 5.x)
+    "zip",  # a zip archive on PYTHONPATH, a directory entry for each folder (an egg, a zipapp's dependencies)
+    "zip-bare",  # a zip archive on PYTHONPATH without directory entries (zipimport finds no PEP 420 portion there)
+    "pkgfile",  # a folder no path entry names, listed in site-packages' TOP.pkg (read by pkgutil.extend_path)
+    "pth-hidden",  # its project folder on the line of a .pth whose name starts with a dot (skipped from 3.13 on)
 )
+# What else a distribution leaves beside its packages.
+STRAYS = (
+    "",  # nothing
+    "module",  # TOP.py beside the TOP/ folder (a stale module, as enum34's enum.py)
+    "sub-module",  # TOP/sub.py beside TOP/sub/
+)
+# The three ways pkg_resources can be there (setuptools 80 and earlier ship it; 81 and later do not).
+PKG_RESOURCES = ("absent", "importable", "imported")
+# Who made the venv the program runs in: what it puts on sys.meta_path and in site-packages.
+CREATORS = ("venv", "virtualenv", "uv")
+# How the doctor is started: called by the program that imports (main.py after an ImportError),
+# or in a process of its own at start-up: `python -m doctor` from a project folder, or a copied
+# `doctor.py` run as a script. A process of its own has not imported pkg_resources.
+LAUNCHES = ("in-process", "module", "script")
 DIST_NAMES = ("da", "db", "dc")
 
 INIT = {
@@ -64,6 +83,7 @@ INIT = {
         'SHIPPED_BY = "{dist}"\n'
     ),
     "sourceless": 'SHIPPED_BY = "{dist}"\n',
+    "pkgutil-bom": '\ufeff__path__ = __import__("pkgutil").extend_path(__path__, __name__)\nSHIPPED_BY = "{dist}"\n',
 }
 
 
@@ -72,6 +92,7 @@ class Dist:
     name: str
     levels: tuple[str, str]  # the kind of TOP/ and of TOP/sub/
     placement: str
+    stray: str = ""  # one of STRAYS
 
     @property
     def declared(self) -> list[int]:
@@ -84,11 +105,19 @@ class Dist:
 @dataclass(frozen=True)
 class Layout:
     dists: tuple[Dist, ...]  # in install order
-    pkg_resources: bool = False  # whether pkg_resources is importable
+    pkg_resources: str = "absent"  # one of PKG_RESOURCES
+    creator: str = "venv"  # one of CREATORS
+    launch: str = "in-process"  # one of LAUNCHES (a process of its own: never with pkg_resources imported)
 
     def __str__(self) -> str:
-        parts = [f"{d.name}: {d.levels[0]}/{d.levels[1]} via {d.placement}" for d in self.dists]
-        return "; ".join(parts) + ("; pkg_resources importable" if self.pkg_resources else "")
+        parts = [
+            f"{d.name}: {d.levels[0]}/{d.levels[1]} via {d.placement}"
+            + (f" and a stray {d.stray}" if d.stray else "")
+            for d in self.dists
+        ]
+        return "; ".join(
+            [*parts, f"pkg_resources {self.pkg_resources}", f"{self.creator} venv", f"doctor {self.launch}"]
+        )
 
 
 def package_files(top: str, dist: Dist) -> list[dict]:
@@ -102,6 +131,10 @@ def package_files(top: str, dist: Dist) -> list[dict]:
                 entry["compile"] = True
             files.append(entry)
     files.append({"path": f"{top}/sub/leaf_{dist.name}/__init__.py", "text": f'LEAF = "{dist.name}"\n'})
+    if dist.stray == "module":
+        files.append({"path": f"{top}.py", "text": f'STRAY = "{dist.name}"\n'})
+    elif dist.stray == "sub-module":
+        files.append({"path": f"{top}/sub.py", "text": f'STRAY = "{dist.name}"\n'})
     return files
 
 
@@ -151,7 +184,7 @@ def setuptools_editable(dist: Dist, mode: str) -> tuple[tuple[dict, ...], tuple[
         if entry.get("compile"):  # setuptools sees no __init__.py: only that matters to it
             path.with_suffix(".pyc").write_bytes(b"")
         else:
-            path.write_text(entry["text"])
+            path.write_text(entry["text"], encoding="utf-8")
     (project / "pyproject.toml").write_text(PYPROJECT.format(name=dist.name))
     out = base / "wheel"
     out.mkdir()
@@ -209,6 +242,8 @@ def plan(layout: Layout, top: str) -> dict:
     folders: list[str] = []
     links: list[dict] = []
     pythonpath: list[str] = []
+    zips: list[dict] = []
+    pkgfile_lines: list[str] = []
 
     def put(prefix: str, entries) -> None:
         files.extend({**entry, "path": f"{prefix}/{entry['path']}"} for entry in entries)
@@ -222,9 +257,17 @@ def plan(layout: Layout, top: str) -> dict:
         elif dist.placement == "target":
             put(f"target-{dist.name}", package)
             pythonpath.append(f"target-{dist.name}")
-        elif dist.placement == "pth":
+        elif dist.placement in ("pth", "pth-hidden"):
             put(f"proj-{dist.name}", package)
-            files.append({"path": f"site/_{dist.name}.pth", "text": f"{{root}}/proj-{dist.name}\n"})
+            hidden = "." if dist.placement == "pth-hidden" else ""
+            files.append({"path": f"site/{hidden}_{dist.name}.pth", "text": f"{{root}}/proj-{dist.name}\n"})
+        elif dist.placement in ("zip", "zip-bare"):
+            archive = f"{dist.name}.zip"
+            zips.append({"path": archive, "files": package, "folders": dist.placement == "zip"})
+            pythonpath.append(archive)
+        elif dist.placement == "pkgfile":
+            put(f"pkg-{dist.name}", package)
+            pkgfile_lines.append(f"{{root}}/pkg-{dist.name}/{top}\n")
         else:
             put(f"proj-{dist.name}", package)
             site_files, tree_folders, tree_links = setuptools_editable(dist, dist.placement)
@@ -235,12 +278,15 @@ def plan(layout: Layout, top: str) -> dict:
                 {"path": link["path"].replace("{top}", top), "target": link["target"].replace("{top}", top)}
                 for link in tree_links
             ]
+    if pkgfile_lines:
+        files.append({"path": f"site/{top}.pkg", "text": "".join(pkgfile_lines)})
     folders.append("site")
     return {
         "top": top,
         "files": files,
         "folders": folders,
         "links": links,
+        "zips": zips,
         "pythonpath": pythonpath,
         "site": "site",
         "shared": [top, f"{top}.sub"],

@@ -1,20 +1,32 @@
-"""The oracle for the doctor: what CPython really imports, layout after layout, in one process.
+"""The oracle for the doctor: what CPython really imports, layout after layout.
 
-Run by tests/test_doctor_agrees_with_python.py under each interpreter found
-(standard library only, Python 3.9+):
+Run by tests/test_doctor_agrees_with_python.py with the Python of a real venv
+(made by ``python -m venv``, virtualenv or uv, on each interpreter found; with
+setuptools 80 installed in it, or none), standard library only, Python 3.9+:
 
-    python -S -E tests/lib/oracle.py DOCTOR WORKDIR [PKG_RESOURCES_FOLDER]
+    VENV/bin/python -E -B tests/lib/oracle.py DOCTOR WORKDIR [import-pkg_resources]
 
-``-S``: no site-packages of the interpreter itself, so nothing but the layout
-provides anything. With PKG_RESOURCES_FOLDER (an unpacked setuptools wheel that
-still ships pkg_resources), pkg_resources is importable, and imported before
-the first layout, as a program that uses it would have done.
+Full site processing, as every program of that venv has: its creator's and its
+setuptools' .pth files have run, their finders are on sys.meta_path. With
+``import-pkg_resources``, pkg_resources is imported before the first layout,
+as a program that uses it would have done; otherwise it is importable (the venv
+has setuptools 80) or absent.
 
 Reads one layout plan a line (JSON, made by tests/lib/layouts.py), and answers one
 JSON line a plan: ``doctor`` is what the namespace doctor predicts, ``python``
-is what importing does. Each layout has a top-level name of its own; the import
-state it adds (sys.path, sys.meta_path, sys.path_hooks, sys.modules,
-sys.path_importer_cache) is undone before the next one.
+is what importing does. A plan's ``launch`` says how the doctor is started:
+
+- ``in-process``: called in this process, the layout's site folder added the
+  way site adds site-packages (``site.addsitedir``: its .pth files run). Each
+  layout has a top-level name of its own; the import state it adds (sys.path,
+  sys.meta_path, sys.path_hooks, sys.modules, sys.path_importer_cache) is
+  undone before the next one.
+- ``module`` / ``script``: the layout's site files are written into the venv's
+  own site-packages, and two new processes start up as a user's do: the doctor,
+  copied into a project folder, as ``python -m doctor --json NAMES`` from that
+  folder or as ``python PROJECT/doctor.py --json NAMES``; and a program that
+  imports every leaf (this file with ``--observe``). What the layout added to
+  site-packages is removed again.
 
 With ORACLE_DEBUG set (the test passes it through), each layout's doctor report
 goes to standard error, to read along with a failing example.
@@ -29,23 +41,52 @@ import os
 import py_compile
 import shutil
 import site
+import subprocess
 import sys
+import sysconfig
 import traceback
 import warnings
+import zipfile
 
 
-def materialize(root: str, plan: dict) -> None:
-    """Write the plan's files in order (a later file replaces an earlier one: two distributions merging), then its links."""
+def _write(path: str, entry: dict, root: str) -> None:
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as file:
+        file.write(entry["text"].replace("{root}", root))
+    if entry.get("compile"):  # sourceless: the legacy __init__.pyc beside where the source was
+        py_compile.compile(path, cfile=path + "c", doraise=True)
+        os.remove(path)
+
+
+def materialize(root: str, plan: dict, site_folder: str | None = None) -> None:
+    """Write the plan's files in order (a later file replaces an earlier one: two distributions merging), its zip archives, then its links.
+
+    ``site_folder``: where the plan's ``site/`` files go (default: ``root/site``).
+    """
+
+    def where(relative: str) -> str:
+        if site_folder is not None and relative.split("/")[0] == plan["site"]:
+            return os.path.join(site_folder, *relative.split("/")[1:])
+        return os.path.join(root, relative)
+
     for entry in plan["files"]:
-        path = os.path.join(root, entry["path"])
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "w", encoding="utf-8") as file:
-            file.write(entry["text"].replace("{root}", root))
-        if entry.get("compile"):  # sourceless: the legacy __init__.pyc beside where the source was
-            py_compile.compile(path, cfile=path + "c", doraise=True)
-            os.remove(path)
+        _write(where(entry["path"]), entry, root)
+    for archive in plan.get("zips", []):
+        staging = os.path.join(root, archive["path"] + ".files")
+        for entry in archive["files"]:
+            _write(os.path.join(staging, entry["path"]), entry, root)
+        with zipfile.ZipFile(os.path.join(root, archive["path"]), "w") as opened:
+            for folder, _, names in sorted(os.walk(staging)):
+                relative = os.path.relpath(folder, staging).replace(os.sep, "/")
+                if archive["folders"] and relative != ".":
+                    opened.writestr(relative + "/", b"")  # a directory entry, as `zip -r` writes
+                for name in sorted(names):
+                    opened.write(
+                        os.path.join(folder, name), os.path.relpath(os.path.join(folder, name), staging)
+                    )
+        shutil.rmtree(staging)
     for folder in plan.get("folders", []):
-        os.makedirs(os.path.join(root, folder), exist_ok=True)
+        os.makedirs(where(folder), exist_ok=True)
     for link in plan.get("links", []):
         path = os.path.join(root, link["path"])
         os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -93,7 +134,8 @@ def observe(plan: dict) -> dict:
         path = getattr(module, "__path__", None)
         names[name] = {
             "imported": True,
-            "winner": os.path.dirname(file) if file else None,
+            # A package's folder; a module's file.
+            "winner": (os.path.dirname(file) if path is not None else file) if file else None,
             "path": None if path is None else list(path),
         }
     verdict = "healthy" if all(value is True for value in leaves.values()) else "collision"
@@ -102,6 +144,8 @@ def observe(plan: dict) -> dict:
 
 def run(doctor, workdir: str, plan: dict) -> dict:
     root = os.path.join(workdir, plan["top"])
+    if plan["launch"] != "in-process":
+        return run_apart(workdir, root, plan)
     materialize(root, plan)
     saved_path, saved_meta, saved_hooks = sys.path[:], sys.meta_path[:], sys.path_hooks[:]
     saved_cache, saved_modules = set(sys.path_importer_cache), set(sys.modules)
@@ -121,13 +165,86 @@ def run(doctor, workdir: str, plan: dict) -> dict:
         shutil.rmtree(root, ignore_errors=True)
 
 
+def run_apart(workdir: str, root: str, plan: dict) -> dict:
+    """The doctor and a program in processes of their own, the layout's site files in the venv's site-packages."""
+    site_packages = sysconfig.get_paths()["purelib"]
+    before = set(os.listdir(site_packages))
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    env["PYTHONDONTWRITEBYTECODE"] = "1"  # nothing of the layout stays in site-packages
+    if plan["pythonpath"]:
+        env["PYTHONPATH"] = os.pathsep.join(os.path.join(root, entry) for entry in plan["pythonpath"])
+    project = os.path.join(root, "project")
+    try:
+        materialize(root, plan, site_packages)
+        os.makedirs(project)
+        shutil.copy(DOCTOR, os.path.join(project, "doctor.py"))
+        names = plan["shared"]
+        if plan["launch"] == "module":
+            cmd, cwd = [sys.executable, "-m", "doctor", "--json", *names], project
+        else:
+            cmd, cwd = [sys.executable, os.path.join(project, "doctor.py"), "--json", *names], root
+        ran = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
+        if ran.returncode not in (0, 1, 3):
+            raise RuntimeError(f"{cmd} exited {ran.returncode}:\n{ran.stdout}{ran.stderr}")
+        payload = json.loads(ran.stdout)
+        reports = {report["name"]: report for report in payload["reports"]}
+        said = {
+            name: {
+                "kind": reports[name]["resolved"],
+                "winner": reports[name]["winner"],
+                "path": reports[name]["searched"],
+                "why": reports[name]["reason"],
+            }
+            for name in names
+        }
+        looked = subprocess.run(
+            [sys.executable, "-W", "ignore", os.path.abspath(__file__), "--observe"],
+            input=json.dumps(plan),
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        if looked.returncode:
+            raise RuntimeError(f"the observing program failed:\n{looked.stdout}{looked.stderr}")
+        python = json.loads(looked.stdout)
+        # The doctor's report leaves out setuptools' placeholder entries of __path__.
+        for name in names:
+            if python["names"][name].get("path"):
+                python["names"][name]["path"] = [
+                    entry for entry in python["names"][name]["path"] if not entry.endswith(".__path_hook__")
+                ]
+        verdict = {0: "healthy", 1: "collision", 3: "unknown"}[ran.returncode]
+        if os.environ.get("ORACLE_DEBUG"):
+            print(ran.stdout, file=sys.stderr)
+        report = "\n".join(f"{n}: {r['resolved']}: {r['reason']}" for n, r in reports.items())
+        return {
+            "doctor": {"names": said, "leaves": None, "verdict": verdict, "report": report},
+            "python": python,
+        }
+    finally:
+        for name in set(os.listdir(site_packages)) - before:
+            path = os.path.join(site_packages, name)
+            if os.path.isdir(path) and not os.path.islink(path):
+                shutil.rmtree(path)
+            else:
+                os.remove(path)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+DOCTOR = ""
+
+
 def main() -> None:
-    doctor_file, workdir = sys.argv[1], sys.argv[2]
+    global DOCTOR
     warnings.simplefilter("ignore")  # pkg_resources and declare_namespace warn on every use
-    if len(sys.argv) > 3:
-        sys.path.append(sys.argv[3])
+    if sys.argv[1:] == ["--observe"]:
+        print(json.dumps(observe(json.loads(sys.stdin.read()))))
+        return
+    DOCTOR, workdir = sys.argv[1], sys.argv[2]
+    if sys.argv[3:] == ["import-pkg_resources"]:
         import pkg_resources  # noqa: F401
-    spec = importlib.util.spec_from_file_location("namespace_doctor", doctor_file)
+    spec = importlib.util.spec_from_file_location("namespace_doctor", DOCTOR)
     doctor = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = doctor
     spec.loader.exec_module(doctor)
