@@ -227,6 +227,57 @@ REGRESSIONS = [
         ),
         pkg_resources="imported",
     ),
+    # Issue 14, each case of it in the generated space (the first three found by this test once it
+    # ran where people are; the others have tests in test_doctor.py that failed before their fix):
+    # pkg_resources importable, never imported (a venv seeded with setuptools 80 or earlier):
+    # declare_namespace works, where the doctor called it BROKEN ...
+    Layout(
+        (dist("da", "pkg_resources", "pep420", "site"), dist("db", "pkg_resources", "pep420", "target")),
+        pkg_resources="importable",
+    ),
+    # ... and google's fallback form declares, so a PEP 420 portion beside it is hidden, where
+    # the doctor ran the fallback and called it healthy.
+    Layout(
+        (dist("da", "pkg_resources-fallback", "pep420", "site"), dist("db", "pep420", "pep420", "target")),
+        pkg_resources="importable",
+    ),
+    # A zip archive without folder entries: zipimport sees no ns.sub portion in it, so its leaf does
+    # not import; the doctor said healthy (now: broken, rebuild the archive).
+    Layout((dist("da", "pkgutil", "pep420", "zip-bare"), dist("db", "regular", "regular", "site"))),
+    # ... while a folder with an __init__ needs no entry (a false broken on the way to that fix).
+    Layout((dist("da", "regular", "regular", "site"), dist("db", "pkgutil", "pkgutil", "zip-bare"))),
+    # A stray ns/sub.py beside a PEP 420 ns/sub/: the module takes that folder's place, so the folder
+    # and its leaf are hidden behind another distribution's regular ns/sub/ (the doctor said healthy).
+    Layout(
+        (dist("da", "regular", "pep420", "site", "sub-module"), dist("db", "pkgutil", "regular", "target"))
+    ),
+    # A stray module wins over PEP 420 portions (delete it); one a package shadows is a note.
+    Layout((dist("da", "pep420", "pep420", "target", "module"), dist("db", "pep420", "pep420", "site"))),
+    Layout((dist("da", "regular", "pep420", "site", "module"), dist("db", "pep420", "pep420", "target"))),
+    Layout((dist("da", "pkgutil", "pkgutil", "target"), dist("db", "pep420", "pep420", "target", "module"))),
+    # virtualenv's and uv's venvs: _virtualenv's finder (on sys.meta_path on 3.9) is modelled.
+    Layout(
+        (dist("da", "pep420", "pep420", "site"), dist("db", "pkgutil", "pkgutil", "pth")),
+        creator="virtualenv",
+    ),
+    Layout(
+        (dist("da", "pep420", "regular", "editable"), dist("db", "pep420", "pep420", "site")), creator="uv"
+    ),
+    # A regular package and PEP 420 portions in zip archives; a portion only a .pkg file leads to.
+    Layout((dist("da", "regular", "regular", "zip"), dist("db", "pep420", "pep420", "zip"))),
+    Layout((dist("da", "pkgutil", "regular", "site"), dist("db", "pep420", "pep420", "pkgfile"))),
+    # A UTF-8 BOM before the pkgutil idiom; a .pth whose name starts with a dot (skipped from 3.13).
+    Layout((dist("da", "pkgutil-bom", "pkgutil-bom", "site"), dist("db", "pkgutil", "pep420", "target"))),
+    Layout((dist("da", "pep420", "pep420", "pth-hidden"), dist("db", "regular", "pep420", "site"))),
+    # The doctor in a process of its own: python -m from a project folder, a copied doctor.py.
+    Layout(
+        (dist("da", "pkgutil", "pep420", "editable"), dist("db", "regular", "regular", "editable-strict")),
+        launch="module",
+    ),
+    Layout(
+        (dist("da", "pkg_resources", "pep420", "nspkg"), dist("db", "pep420", "pep420", "site")),
+        launch="script",
+    ),
 ]
 
 

@@ -690,6 +690,16 @@ def _missing_imports(file: str) -> list[str]:
     ]
 
 
+def pkg_lines(entry: str, name: str) -> list[str]:
+    """The folders ``entry/NAME.pkg`` lists, as pkgutil.extend_path reads them (with open(): the locale's
+    encoding, universal newlines; blank lines and comments skipped)."""
+    pkgfile = os.path.join(entry, name + ".pkg")
+    if not _is_file(pkgfile):
+        return []
+    lines = _text_as_open_reads_it(_read_bytes(Path(pkgfile)) or b"")
+    return [line for line in lines if line and not line.startswith("#")]
+
+
 def _text_as_open_reads_it(data: bytes) -> list[str]:
     """The lines ``open(file)`` gives in text mode: the locale's encoding (a BOM stays), universal newlines."""
     text = data.decode(locale.getpreferredencoding(False), errors="replace")
@@ -1095,15 +1105,12 @@ class ImportSystem:
             finder = self.entry_finder(entry)  # get_importer: '' stays ''
             if finder.kind != "none":
                 spec = self.entry_find_spec(finder, final_name)  # the last part only, as pkgutil passes it
+                if spec and spec.loader is not None and finder.kind == "zip" and sys.version_info < (3, 10):
+                    spec = None  # zipimporter has no find_spec before 3.10: find_loader gives a package no portions
                 for portion in (spec.locations or []) if spec else []:
                     if portion not in path:
                         path.append(portion)
-            pkgfile = os.path.join(entry, name + ".pkg")
-            if _is_file(pkgfile):
-                # pkgutil.extend_path reads it with open(): the locale's encoding, universal newlines.
-                for line in _text_as_open_reads_it(_read_bytes(Path(pkgfile)) or b""):
-                    if line and not line.startswith("#"):
-                        path.append(line)
+            path += pkg_lines(entry, name)
         return path
 
     def pkg_resources_importable(self) -> bool:
@@ -1631,7 +1638,7 @@ class Environment:
                 seen.setdefault(_key(found[1]), Portion(found[1], "module", via))
                 # FileFinder takes the module over a folder without __init__ beside it: that
                 # folder's files are a namespace portion no path entry leads to.
-                if _is_dir(str(folder)) and _key(folder) not in seen:
+                if _folder_or_zip_folder(folder) and _key(folder) not in seen:
                     seen[_key(folder)] = Portion(str(folder), "namespace", via)
             elif _key(folder) not in seen:
                 seen[_key(folder)] = Portion(found[1], found[0], via)
@@ -1650,13 +1657,23 @@ class Environment:
             if name == redirection.name or name.startswith(redirection.name + "."):
                 below = name[len(redirection.name) :].split(".")[1:]
                 add(Path(redirection.folder, *below), f"editables redirector {redirection.module}")
+        # The folders a NAME.pkg file lists where extend_path would read it: portions whether
+        # or not a pkgutil-style __init__ reads them (a regular one never does).
+        parent, _, last = name.rpartition(".")
+        for entry in (self.resolve(parent).path or []) if parent else self.path:
+            if isinstance(entry, str) and entry not in self.placeholders:
+                for line in pkg_lines(entry, name):
+                    add(Path(line), f"{os.path.join(entry, name + '.pkg')}")
         # A child is searched in its parent's __path__, which may hold folders no path entry
         # leads to (a .pkg file extend_path read, a finder's namespace folders).
-        parent, _, last = name.rpartition(".")
         if parent:
             for folder in self.resolve(parent).path or []:
                 if folder not in self.placeholders:
                     add(Path(folder, last), f"{parent}.__path__")
+            if not self.resolve(parent).imported:  # what would be searched, had the parent imported
+                for portion in self.portions(parent):
+                    if portion.kind != "module":
+                        add(Path(portion.folder, last), f"a portion of {parent}")
         resolution = self.resolve(name)
         for folder in resolution.path or []:
             if folder not in self.placeholders:
@@ -1950,6 +1967,14 @@ def _source_has(source: Path, relative: Path) -> bool:
 
 def _raise(error: OSError) -> None:
     raise error
+
+
+def _folder_or_zip_folder(folder: Path) -> bool:
+    """A folder, or a folder of a zip archive with a directory entry (what zipimport takes for a namespace portion)."""
+    if _is_dir(str(folder)):
+        return True
+    archive, member = _split_archive(str(folder))
+    return archive is not None and bool(member) and f"{member}/" in (_zip_names(archive) or ())
 
 
 def _package_like(child: Path) -> bool:
@@ -2402,7 +2427,15 @@ def examine(
         # extends the parent's __path__: report each name as it is once all are imported.
         env.resolve(name)
     reports = [env.report(name) for name in inspected]
-    missing = [r.name for r in reports if not r.portions and r.resolved == "missing"]
+    # A name nothing provides is a usage error, unless a reported parent explains why (it does not import).
+    explained = {r.name for r in reports if r.portions}
+    missing = [
+        r.name
+        for r in reports
+        if not r.portions
+        and r.resolved == "missing"
+        and not any(r.name.startswith(name + ".") for name in explained)
+    ]
     if missing:
         raise UsageError(f"nothing on this interpreter's import path provides {', '.join(missing)}")
     if not check_files:

@@ -291,4 +291,11 @@ def plan(layout: Layout, top: str) -> dict:
         "site": "site",
         "shared": [top, f"{top}.sub"],
         "leaves": [f"{top}.sub.leaf_{dist.name}" for dist in layout.dists],
+        # Leaves that only a .pth line puts on sys.path: site may skip the file (a dot-named one
+        # from 3.13 on), and then that distribution is not installed as far as Python can tell.
+        "via_pth": {
+            f"{top}.sub.leaf_{dist.name}": f"proj-{dist.name}"
+            for dist in layout.dists
+            if dist.placement in ("pth", "pth-hidden")
+        },
     }

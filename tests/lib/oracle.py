@@ -138,12 +138,22 @@ def observe(plan: dict) -> dict:
             "winner": (os.path.dirname(file) if path is not None else file) if file else None,
             "path": None if path is None else list(path),
         }
-    verdict = "healthy" if all(value is True for value in leaves.values()) else "collision"
-    return {"names": names, "leaves": leaves, "verdict": verdict}
+    # A leaf whose .pth line site skipped is not installed: no namespace problem keeps it out.
+    root = plan["root"]
+    entries = {os.path.normpath(entry) for entry in sys.path if isinstance(entry, str)}
+    skipped = [
+        leaf
+        for leaf, folder in plan.get("via_pth", {}).items()
+        if os.path.normpath(os.path.join(root, folder)) not in entries
+    ]
+    installed = [value for leaf, value in leaves.items() if leaf not in skipped]
+    verdict = "healthy" if all(value is True for value in installed) else "collision"
+    return {"names": names, "leaves": leaves, "verdict": verdict, "skipped": skipped}
 
 
 def run(doctor, workdir: str, plan: dict) -> dict:
     root = os.path.join(workdir, plan["top"])
+    plan = {**plan, "root": root}
     if plan["launch"] != "in-process":
         return run_apart(workdir, root, plan)
     materialize(root, plan)
@@ -192,7 +202,8 @@ def run_apart(workdir: str, root: str, plan: dict) -> dict:
             name: {
                 "kind": reports[name]["resolved"],
                 "winner": reports[name]["winner"],
-                "path": reports[name]["searched"],
+                # A module has no __path__ (the report's list is empty).
+                "path": None if reports[name]["resolved"] == "module" else reports[name]["searched"],
                 "why": reports[name]["reason"],
             }
             for name in names
