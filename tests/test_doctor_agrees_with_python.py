@@ -26,6 +26,7 @@ from hypothesis import event, example, given, settings
 from hypothesis import strategies as st
 from interpreters import find_interpreter, missing_reason
 from layouts import (
+    AFTER_INSTALL,
     CREATORS,
     DIST_NAMES,
     KINDS,
@@ -95,7 +96,11 @@ class Oracle:
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 text=True,
-                env={**hermetic_env(), "ORACLE_DEBUG": os.environ.get("ORACLE_DEBUG", "")},
+                env={
+                    **hermetic_env(),
+                    "ORACLE_DEBUG": os.environ.get("ORACLE_DEBUG", ""),
+                    "ORACLE_UV": uv_binary(),  # what installs the wheels of placement pip
+                },
                 cwd=folder,
             )
             ready = process.stdout.readline()
@@ -163,13 +168,17 @@ def disagreements(laid: dict, answer: dict) -> list[str]:
                 f"{name}: doctor says {said['winner']} with __path__ {said['path']} ({said['why']});"
                 f" Python: {did['winner']} with __path__ {did['path']}"
             )
+    if "causes" in python and sorted(doctor["causes"]) != python["causes"]:
+        found.append(
+            f"causes: doctor says {sorted(doctor['causes'])}, the installed files show {python['causes']}"
+        )
     if doctor["verdict"] != python["verdict"]:
         found.append(f"verdict: doctor says {doctor['verdict']}, Python's imports say {python['verdict']}")
     return found
 
 
-def dist(name: str, top: str, sub: str, placement: str, stray: str = "") -> Dist:
-    return Dist(name, (top, sub), placement, stray)
+def dist(name: str, top: str, sub: str, placement: str, stray: str = "", after: str = "") -> Dist:
+    return Dist(name, (top, sub), placement, stray, after)
 
 
 # Most distributions leave nothing stray, and most diagnoses run in the program that imports
@@ -181,17 +190,21 @@ LAUNCH_DRAWS = ("in-process", "in-process", *LAUNCHES[1:])
 @st.composite
 def layouts(draw) -> Layout:
     """2 or 3 distributions, each level of each any kind, each placed any way, in any order; any venv, pkg_resources state and launch."""
-    names = draw(st.permutations(DIST_NAMES))[: draw(st.integers(2, 3))]
-    dists = []
-    for name in names:
-        placement = draw(st.sampled_from(PLACEMENTS))
-        # A legacy nspkg install declares TOP a namespace: its __init__ is pkg_resources-style.
-        top_kinds = [k for k in KINDS if k.startswith("pkg_resources")] if placement == "nspkg" else KINDS
-        levels = (draw(st.sampled_from(top_kinds)), draw(st.sampled_from(KINDS)))
-        dists.append(Dist(name, levels, placement, draw(st.sampled_from(STRAY_DRAWS))))
     pkg_resources = draw(st.sampled_from(PKG_RESOURCES))
     # A doctor started in a process of its own has not imported pkg_resources.
     launch = "in-process" if pkg_resources == "imported" else draw(st.sampled_from(LAUNCH_DRAWS))
+    # A pip install writes into the venv's own site-packages: only where the doctor starts apart.
+    # and there, as often as three other placements together (it is where RECORD causes arise).
+    placements = [p for p in PLACEMENTS if p != "pip"] + (["pip"] * 3 if launch != "in-process" else [])
+    names = draw(st.permutations(DIST_NAMES))[: draw(st.integers(2, 3))]
+    dists = []
+    for name in names:
+        placement = draw(st.sampled_from(placements))
+        # A legacy nspkg install declares TOP a namespace: its __init__ is pkg_resources-style.
+        top_kinds = [k for k in KINDS if k.startswith("pkg_resources")] if placement == "nspkg" else KINDS
+        levels = (draw(st.sampled_from(top_kinds)), draw(st.sampled_from(KINDS)))
+        after = draw(st.sampled_from(AFTER_INSTALL)) if placement == "pip" else ""
+        dists.append(Dist(name, levels, placement, draw(st.sampled_from(STRAY_DRAWS)), after))
     return Layout(tuple(dists), pkg_resources, draw(st.sampled_from(CREATORS)), launch)
 
 
@@ -280,6 +293,28 @@ REGRESSIONS = [
     # unreachable where nothing else provides the name.
     Layout((dist("da", "regular", "regular", "site"), dist("db", "regular", "regular", "pkgfile"))),
     Layout((dist("da", "regular", "regular", "pkgfile"), dist("db", "regular", "regular", "pkgfile"))),
+    # Wheels pip-style installed with their RECORD: two regular ns/__init__.py, the later one's copy
+    # over the earlier's (overwritten, though every leaf imports); a leaf module deleted by hand
+    # (missing-file), or edited (a note); one of two uninstalled, taking the __init__.py both
+    # shipped (removed: on 3.12 and later importlib.metadata no longer lists that file).
+    Layout(
+        (dist("da", "regular", "regular", "pip"), dist("db", "regular", "regular", "pip")), launch="module"
+    ),
+    Layout(
+        (dist("da", "pkgutil", "pep420", "pip", after="deleted"), dist("db", "pkgutil", "pep420", "target")),
+        launch="script",
+    ),
+    Layout(
+        (dist("da", "pep420", "pep420", "pip", after="modified"), dist("db", "pep420", "pep420", "site")),
+        launch="module",
+    ),
+    Layout(
+        (
+            dist("da", "pkgutil", "pkgutil", "pip"),
+            dist("db", "pkgutil", "pkgutil", "pip", after="uninstalled"),
+        ),
+        launch="script",
+    ),
     # The doctor in a process of its own: python -m from a project folder, a copied doctor.py.
     Layout(
         (dist("da", "pkgutil", "pep420", "editable"), dist("db", "regular", "regular", "editable-strict")),
@@ -353,16 +388,23 @@ def dimensions(layout: Layout) -> list[dict[str, str]]:
     """Each distribution's generated dimensions, with the layout's own."""
     shared = {"pkg_resources": layout.pkg_resources, "creator": layout.creator, "launch": layout.launch}
     return [
-        {**shared, "top": d.levels[0], "sub": d.levels[1], "placement": d.placement, "stray": d.stray}
+        {
+            **shared,
+            "top": d.levels[0],
+            "sub": d.levels[1],
+            "placement": d.placement,
+            "stray": d.stray,
+            "after": d.after,
+        }
         for d in layout.dists
     ]
 
 
-PAIR_DRAWS = 1_000
+PAIR_DRAWS = 3_000
 
 
 def test_every_pair_of_dimensions_is_generated():
-    """Within 1,000 layouts (the deep profile tries 10,000 per interpreter), every pair of values of two dimensions occurs together (kind and placement, creator and pkg_resources, launch and placement, ...) but those no one can make (a legacy nspkg install's TOP is pkg_resources-style; a doctor in a process of its own has not imported pkg_resources), and the fix the doctor recommends (PEP 420 at every level, for every distribution) is among them."""
+    """Within 3,000 layouts (the deep profile tries 10,000 per interpreter), every pair of values of two dimensions occurs together (kind and placement, creator and pkg_resources, launch and placement, ...) but those no one can make (a legacy nspkg install's TOP is pkg_resources-style; a doctor in a process of its own has not imported pkg_resources), and the fix the doctor recommends (PEP 420 at every level, for every distribution) is among them."""
     values = {
         "top": KINDS,
         "sub": KINDS,
@@ -371,11 +413,19 @@ def test_every_pair_of_dimensions_is_generated():
         "pkg_resources": PKG_RESOURCES,
         "creator": CREATORS,
         "launch": LAUNCHES,
+        "after": AFTER_INSTALL,
     }
 
     def possible(a: str, x: str, b: str, y: str) -> bool:
         pair = {a: x, b: y}
         if pair.get("placement") == "nspkg" and "top" in pair and not pair["top"].startswith("pkg_resources"):
+            return False
+        if pair.get("after") and pair.get("placement", "pip") != "pip":
+            return False  # only a pip-installed leaf is changed after install
+        # pip installs (and so changes after install) only where the doctor starts apart, which
+        # never has pkg_resources imported.
+        apart = pair.get("placement") == "pip" or bool(pair.get("after"))
+        if apart and (pair.get("launch") == "in-process" or pair.get("pkg_resources") == "imported"):
             return False
         return not (
             pair.get("pkg_resources") == "imported" and pair.get("launch", "in-process") != "in-process"
@@ -401,3 +451,13 @@ def test_every_pair_of_dimensions_is_generated():
     collect()
     assert expected - seen == set(), os.linesep.join(map(str, sorted(expected - seen)))
     assert any(fixed), "no layout has PEP 420 at every level in every distribution"
+
+
+def test_the_readme_states_how_many_layouts_each_profile_tries():
+    """The README's counts are the profiles' own: the default and deep profiles' examples, and the pair check's draws."""
+    text = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    default = settings.get_profile("default").max_examples
+    deep = settings.get_profile("deep").max_examples
+    assert f"`make test` tries {default} generated layouts" in text
+    assert f"`make fuzz` tries {deep:,} new random layouts on each" in text
+    assert f"within {PAIR_DRAWS:,} generated layouts" in text

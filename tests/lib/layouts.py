@@ -50,6 +50,14 @@ PLACEMENTS = (
     "zip-bare",  # a zip archive on PYTHONPATH without directory entries (zipimport finds no PEP 420 portion there)
     "pkgfile",  # a folder no path entry names, listed in site-packages' TOP.pkg (read by pkgutil.extend_path)
     "pth-hidden",  # its project folder on the line of a .pth whose name starts with a dot (skipped from 3.13 on)
+    "pip",  # a wheel uv pip installs into the venv's site-packages, with its RECORD (a doctor in a process of its own)
+)
+# What happens to a pip-installed distribution's leaf module after the install.
+AFTER_INSTALL = (
+    "",  # nothing
+    "deleted",  # deleted by hand: the doctor's missing-file, and the module no longer imports
+    "modified",  # edited in place: a local modification, a note
+    "uninstalled",  # uninstalled after every install: the files it shared are gone for the others too
 )
 # What else a distribution leaves beside its packages.
 STRAYS = (
@@ -93,6 +101,7 @@ class Dist:
     levels: tuple[str, str]  # the kind of TOP/ and of TOP/sub/
     placement: str
     stray: str = ""  # one of STRAYS
+    after: str = ""  # one of AFTER_INSTALL (placement pip only)
 
     @property
     def declared(self) -> list[int]:
@@ -113,6 +122,13 @@ class Layout:
         parts = [
             f"{d.name}: {d.levels[0]}/{d.levels[1]} via {d.placement}"
             + (f" and a stray {d.stray}" if d.stray else "")
+            + (
+                ", uninstalled after install"
+                if d.after == "uninstalled"
+                else f", its leaf module {d.after} after install"
+                if d.after
+                else ""
+            )
             for d in self.dists
         ]
         return "; ".join(
@@ -131,6 +147,8 @@ def package_files(top: str, dist: Dist) -> list[dict]:
                 entry["compile"] = True
             files.append(entry)
     files.append({"path": f"{top}/sub/leaf_{dist.name}/__init__.py", "text": f'LEAF = "{dist.name}"\n'})
+    if dist.placement == "pip":  # the leaf module the test imports, the one changed after install
+        files.append({"path": f"{top}/sub/leaf_{dist.name}/mod.py", "text": f'MOD = "{dist.name}"\n'})
     if dist.stray == "module":
         files.append({"path": f"{top}.py", "text": f'STRAY = "{dist.name}"\n'})
     elif dist.stray == "sub-module":
@@ -243,6 +261,7 @@ def plan(layout: Layout, top: str) -> dict:
     links: list[dict] = []
     pythonpath: list[str] = []
     zips: list[dict] = []
+    wheels: list[dict] = []
     pkgfile_lines: list[str] = []
 
     def put(prefix: str, entries) -> None:
@@ -265,6 +284,8 @@ def plan(layout: Layout, top: str) -> dict:
             archive = f"{dist.name}.zip"
             zips.append({"path": archive, "files": package, "folders": dist.placement == "zip"})
             pythonpath.append(archive)
+        elif dist.placement == "pip":
+            wheels.append({"name": f"{top}-{dist.name}", "files": package, "after": dist.after})
         elif dist.placement == "pkgfile":
             put(f"pkg-{dist.name}", package)
             pkgfile_lines.append(f"{{root}}/pkg-{dist.name}/{top}\n")
@@ -287,10 +308,14 @@ def plan(layout: Layout, top: str) -> dict:
         "folders": folders,
         "links": links,
         "zips": zips,
+        "wheels": wheels,
         "pythonpath": pythonpath,
         "site": "site",
         "shared": [top, f"{top}.sub"],
-        "leaves": [f"{top}.sub.leaf_{dist.name}" for dist in layout.dists],
+        "leaves": [
+            f"{top}.sub.leaf_{dist.name}" + (".mod" if dist.placement == "pip" else "")
+            for dist in layout.dists
+        ],
         # Leaves that only a .pth line puts on sys.path: site may skip the file (a dot-named one
         # from 3.13 on), and then that distribution is not installed as far as Python can tell.
         "via_pth": {

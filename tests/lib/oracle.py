@@ -34,6 +34,8 @@ goes to standard error, to read along with a failing example.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import importlib
 import importlib.util
 import json
@@ -56,6 +58,85 @@ def _write(path: str, entry: dict, root: str) -> None:
     if entry.get("compile"):  # sourceless: the legacy __init__.pyc beside where the source was
         py_compile.compile(path, cfile=path + "c", doraise=True)
         os.remove(path)
+
+
+def _wheel(folder: str, name: str, files: list[dict], root: str) -> tuple[str, dict[str, bytes]]:
+    """A wheel of ``files`` (a pure one, version 1.0, RECORD with hashes), and the bytes of each file in it."""
+    dist = name.replace("-", "_")
+    staging = os.path.join(folder, f"{dist} files")
+    contents: dict[str, bytes] = {}
+    for entry in files:
+        path = os.path.join(staging, entry["path"])
+        _write(path, entry, root)
+        relative = entry["path"] + ("c" if entry.get("compile") else "")
+        with open(os.path.join(staging, relative), "rb") as file:
+            contents[relative] = file.read()
+    shutil.rmtree(staging)
+    info = f"{dist}-1.0.dist-info"
+    contents[f"{info}/METADATA"] = f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n".encode()
+    contents[f"{info}/WHEEL"] = (
+        b"Wheel-Version: 1.0\nGenerator: oracle\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    )
+    rows = []
+    for relative, data in contents.items():
+        digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+        rows.append(f"{relative},sha256={digest},{len(data)}")
+    wheel = os.path.join(folder, f"{dist}-1.0-py3-none-any.whl")
+    with zipfile.ZipFile(wheel, "w") as opened:
+        for relative, data in contents.items():
+            opened.writestr(relative, data)
+        opened.writestr(f"{info}/RECORD", "\n".join([*rows, f"{info}/RECORD,,"]) + "\n")
+    return wheel, {k: v for k, v in contents.items() if ".dist-info/" not in k}
+
+
+def install_wheels(root: str, plan: dict, site_packages: str) -> tuple[list[str], list[str]]:
+    """uv pip installs the plan's wheels in order, then does to each what it says (leave, delete or edit its
+    leaf module, uninstall it). Returns the causes the installed files now show, from what each wheel
+    shipped and what was done (not from the doctor), and the leaves uninstalled."""
+    folder = os.path.join(root, "wheels")
+    os.makedirs(folder, exist_ok=True)
+    uv = [os.environ["ORACLE_UV"], "pip"]
+    options = ["--python", sys.executable, "--offline", "--no-config"]
+    shipped: dict[str, dict[str, bytes]] = {}
+    for spec in plan.get("wheels", []):
+        wheel, shipped[spec["name"]] = _wheel(folder, spec["name"], spec["files"], root)
+        _run([*uv, "install", *options, "--no-index", "--no-deps", "--no-cache", wheel])
+    causes, uninstalled = set(), []
+    for spec in plan.get("wheels", []):
+        leaf = next(entry["path"] for entry in spec["files"] if entry["path"].endswith("/mod.py"))
+        path = os.path.join(site_packages, leaf)
+        if spec["after"] == "deleted":
+            os.remove(path)
+            causes.add("missing-file")
+        elif spec["after"] == "modified":
+            with open(path, "a", encoding="utf-8") as file:
+                file.write("# edited after install\n")
+            causes.add("modified")
+        elif spec["after"] == "uninstalled":
+            _run([*uv, "uninstall", *options, spec["name"]])
+            uninstalled.append(os.path.dirname(leaf).replace("/", "."))
+    gone = {
+        name
+        for spec in plan.get("wheels", [])
+        if spec["after"] == "uninstalled"
+        for name in shipped[spec["name"]]
+    }
+    remaining = [shipped[spec["name"]] for spec in plan.get("wheels", []) if spec["after"] != "uninstalled"]
+    for relative in {name for files in remaining for name in files}:
+        copies = {files[relative] for files in remaining if relative in files}
+        if relative in gone:  # an uninstall takes every file its RECORD lists, shared or not
+            causes.add(
+                "removed" if os.path.basename(relative) in ("__init__.py", "__init__.pyc") else "missing-file"
+            )
+        elif len(copies) > 1:  # the later install replaced the earlier's copy
+            causes.add("overwritten")
+    return sorted(causes), uninstalled
+
+
+def _run(cmd: list[str]) -> None:
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode:
+        raise RuntimeError(f"{cmd} failed:\n{done.stdout}{done.stderr}")
 
 
 def materialize(root: str, plan: dict, site_folder: str | None = None) -> None:
@@ -186,6 +267,7 @@ def run_apart(workdir: str, root: str, plan: dict) -> dict:
     project = os.path.join(root, "project")
     try:
         materialize(root, plan, site_packages)
+        expected, uninstalled = install_wheels(root, plan, site_packages)
         os.makedirs(project)
         shutil.copy(DOCTOR, os.path.join(project, "doctor.py"))
         names = plan["shared"]
@@ -219,6 +301,17 @@ def run_apart(workdir: str, root: str, plan: dict) -> dict:
         if looked.returncode:
             raise RuntimeError(f"the observing program failed:\n{looked.stdout}{looked.stderr}")
         python = json.loads(looked.stdout)
+        # What the installed files show is part of what the doctor must report: a replaced or a
+        # deleted file is a problem even where every leaf still imports.
+        python["causes"] = expected
+        # An uninstalled distribution's leaf is not installed: no problem keeps it out.
+        installed = [
+            value
+            for leaf, value in python["leaves"].items()
+            if leaf.rpartition(".")[0] not in uninstalled and leaf not in python["skipped"]
+        ]
+        problems = {"overwritten", "missing-file", "removed"} & set(expected)
+        python["verdict"] = "collision" if problems or not all(v is True for v in installed) else "healthy"
         # The doctor's report leaves out setuptools' placeholder entries of __path__.
         for name in names:
             if python["names"][name].get("path"):
@@ -229,8 +322,9 @@ def run_apart(workdir: str, root: str, plan: dict) -> dict:
         if os.environ.get("ORACLE_DEBUG"):
             print(ran.stdout, file=sys.stderr)
         report = "\n".join(f"{n}: {r['resolved']}: {r['reason']}" for n, r in reports.items())
+        causes = [c for c in payload["causes"] if c in ("overwritten", "missing-file", "modified", "removed")]
         return {
-            "doctor": {"names": said, "leaves": None, "verdict": verdict, "report": report},
+            "doctor": {"names": said, "leaves": None, "verdict": verdict, "report": report, "causes": causes},
             "python": python,
         }
     finally:
