@@ -254,8 +254,8 @@ def test_a_file_deleted_by_hand_is_not_a_collision_and_says_to_reinstall(make_sc
     assert python.output.splitlines()[-1] == "ModuleNotFoundError: No module named 'ns.mine'"
     assert report.returncode == 1
     assert (
-        f"{folder / 'ns' / 'mine.py'}: installed by shape-alone, now missing, and no other distribution"
-        " shipped it: deleted by hand or by a clean-up, not a collision"
+        f"{folder / 'ns' / 'mine.py'}: installed by shape-alone, now missing, and no other installed"
+        " distribution ships it: deleted by hand, by a clean-up, or with another distribution that shipped it too"
     ) in report.output
     assert report.output.splitlines()[-2:] == [
         "VERDICT: broken: 1 installed file(s) missing from their distribution.",

@@ -2209,8 +2209,8 @@ FILE_LINES = {
     " (removed by uninstalling another distribution that shipped it too?)",
     "stale-build": "{file}: installed by {distribution} from {source}, which no longer has it:"
     " setuptools put it back from the stale {build}",
-    "lost": "{file}: installed by {distribution}, now missing, and no other distribution shipped it:"
-    " deleted by hand or by a clean-up, not a collision",
+    "lost": "{file}: installed by {distribution}, now missing, and no other installed distribution ships it:"
+    " deleted by hand, by a clean-up, or with another distribution that shipped it too",
     "deleted": "note: {file}: installed by {distribution}, deleted since, with its folder or outside"
     " the packages (a trimmed image, a script): not a namespace problem",
     "modified": "note: {file}: installed by {distribution}, changed since, and no installed"
