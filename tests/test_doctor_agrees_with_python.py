@@ -282,6 +282,13 @@ REGRESSIONS = [
     # A UTF-8 BOM before the pkgutil idiom; a .pth whose name starts with a dot (skipped from 3.13).
     Layout((dist("da", "pkgutil-bom", "pkgutil-bom", "site"), dist("db", "pkgutil", "pep420", "target"))),
     Layout((dist("da", "pep420", "pep420", "pth-hidden"), dist("db", "regular", "pep420", "site"))),
+    # Found by make test with 3.13 as the tool Python: both distributions behind dot-named .pth files,
+    # so from 3.13 on nothing provides the names: the doctor's usage error (exit 2), and Python agrees.
+    Layout((dist("da", "regular", "regular", "pth-hidden"), dist("db", "regular", "regular", "pth-hidden"))),
+    Layout(
+        (dist("da", "regular", "regular", "pth-hidden"), dist("db", "pep420", "pep420", "pth-hidden")),
+        launch="module",
+    ),
     # Found by this test on 3.9 to 3.13: before 3.10, extend_path adds no zip archive's regular package
     # (zipimporter has no find_spec, and find_loader gives a package no portions) ...
     Layout((dist("da", "pkgutil", "regular", "target"), dist("db", "regular", "regular", "zip"))),

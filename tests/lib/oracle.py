@@ -174,6 +174,11 @@ def materialize(root: str, plan: dict, site_folder: str | None = None) -> None:
         os.symlink(os.path.join(root, link["target"]), path)
 
 
+# The doctor's exit status 2 for names nothing on the path provides, and Python's view of a
+# layout none of whose distributions site put on the path (their .pth files skipped).
+NOT_PROVIDED = "not provided"
+
+
 def predict(doctor, plan: dict) -> dict:
     """The doctor's view, before anything of the layout is imported."""
     env = doctor.Environment()
@@ -185,7 +190,10 @@ def predict(doctor, plan: dict) -> dict:
     for leaf in plan["leaves"]:
         found = env.resolve(leaf)
         leaves[leaf] = "unknown" if found.kind == "unknown" else found.imported
-    diagnosis = doctor.examine(plan["shared"], check_files=False)
+    try:
+        diagnosis = doctor.examine(plan["shared"], check_files=False)
+    except doctor.UsageError as error:  # exit 2: right only where nothing of the layout is installed
+        return {"names": names, "leaves": leaves, "verdict": NOT_PROVIDED, "report": str(error)}
     if os.environ.get("ORACLE_DEBUG"):
         print(doctor.render(diagnosis), file=sys.stderr)
     # The exit status `python -m sample_project.doctor NAMES` gives, but for
@@ -229,6 +237,8 @@ def observe(plan: dict) -> dict:
     ]
     installed = [value for leaf, value in leaves.items() if leaf not in skipped]
     verdict = "healthy" if all(value is True for value in installed) else "collision"
+    if leaves and not installed:
+        verdict = NOT_PROVIDED
     return {"names": names, "leaves": leaves, "verdict": verdict, "skipped": skipped}
 
 
@@ -276,10 +286,15 @@ def run_apart(workdir: str, root: str, plan: dict) -> dict:
         else:
             cmd, cwd = [sys.executable, os.path.join(project, "doctor.py"), "--json", *names], root
         ran = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
-        if ran.returncode not in (0, 1, 3):
+        if ran.returncode == 2 and "import path provides" in ran.stderr:
+            payload = {"reports": [], "causes": []}  # nothing provides the names: a usage error
+        elif ran.returncode not in (0, 1, 3):
             raise RuntimeError(f"{cmd} exited {ran.returncode}:\n{ran.stdout}{ran.stderr}")
-        payload = json.loads(ran.stdout)
+        else:
+            payload = json.loads(ran.stdout)
         reports = {report["name"]: report for report in payload["reports"]}
+        missing = {"resolved": "missing", "winner": None, "searched": None, "reason": ran.stderr.strip()}
+        reports = {name: reports.get(name, missing) for name in names}
         said = {
             name: {
                 "kind": reports[name]["resolved"],
@@ -312,13 +327,15 @@ def run_apart(workdir: str, root: str, plan: dict) -> dict:
         ]
         problems = {"overwritten", "missing-file", "removed"} & set(expected)
         python["verdict"] = "collision" if problems or not all(v is True for v in installed) else "healthy"
+        if python["leaves"] and not installed and not problems:
+            python["verdict"] = NOT_PROVIDED
         # The doctor's report leaves out setuptools' placeholder entries of __path__.
         for name in names:
             if python["names"][name].get("path"):
                 python["names"][name]["path"] = [
                     entry for entry in python["names"][name]["path"] if not entry.endswith(".__path_hook__")
                 ]
-        verdict = {0: "healthy", 1: "collision", 3: "unknown"}[ran.returncode]
+        verdict = {0: "healthy", 1: "collision", 2: NOT_PROVIDED, 3: "unknown"}[ran.returncode]
         if os.environ.get("ORACLE_DEBUG"):
             print(ran.stdout, file=sys.stderr)
         report = "\n".join(f"{n}: {r['resolved']}: {r['reason']}" for n, r in reports.items())
