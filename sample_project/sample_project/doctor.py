@@ -1477,11 +1477,24 @@ def _real_folder(folder: str, known: dict[str, str]) -> str:
     return real
 
 
+def _metadata_name(dist: metadata.Distribution) -> str:
+    """The ``Name`` header of a distribution's METADATA (or PKG-INFO), as ``dist.metadata["Name"]`` gives it,
+    without parsing the whole file: its description can run to thousands of lines."""
+    text = dist.read_text("METADATA") or dist.read_text("PKG-INFO") or ""
+    for line in text.splitlines():
+        if not line.strip():
+            break  # the headers end at the first blank line
+        key, colon, value = line.partition(":")
+        if colon and not key[:1].isspace() and key.strip().lower() == "name":
+            return value.strip() or "?"
+    return "?"
+
+
 def installed_distributions(path: list[str]) -> list[Distribution]:
     found: dict[str, Distribution] = {}
     known: dict[str, str] = {}  # each folder's real path, computed once
     for dist in metadata.distributions(path=[entry or os.curdir for entry in path]):
-        name = dist.metadata["Name"] or "?"
+        name = _metadata_name(dist)
         if name in found:
             continue  # shadowed by an earlier path entry, as importlib.metadata itself does
         record = Distribution(name, *_direct_url(dist))
