@@ -240,7 +240,7 @@ REGRESSIONS = [
         ),
         pkg_resources="imported",
     ),
-    # Issue 14, each case of it in the generated space (the first three found by this test once it
+    # Issue 14, each case of it in the generated space (the first five found by this test once it
     # ran where people are; the others have tests in test_doctor.py that failed before their fix):
     # pkg_resources importable, never imported (a venv seeded with setuptools 80 or earlier):
     # declare_namespace works, where the doctor called it BROKEN ...
