@@ -257,6 +257,18 @@ REGRESSIONS = [
     # A zip archive without folder entries: zipimport sees no ns.sub portion in it, so its leaf does
     # not import; the doctor said healthy (now: broken, rebuild the archive).
     Layout((dist("da", "pkgutil", "pep420", "zip-bare"), dist("db", "regular", "regular", "site"))),
+    # Found by make fuzz: two such archives, PEP 420 at the top: nothing imports ns, which is not a
+    # name nothing provides (a usage error) but files zipimport cannot see (broken) ...
+    Layout((dist("da", "pep420", "regular", "zip-bare"), dist("db", "pep420", "regular", "zip-bare"))),
+    # ... and declare_namespace adds archive/ns to ns.__path__ all the same (pkg_resources' own
+    # handler, not zipimport, decides), so there what is below it imports (CPython 3.12).
+    Layout(
+        (
+            dist("da", "regular", "pkg_resources", "target"),
+            dist("db", "pep420", "regular", "zip-bare", "module"),
+        ),
+        pkg_resources="importable",
+    ),
     # ... while a folder with an __init__ needs no entry (a false broken on the way to that fix).
     Layout((dist("da", "regular", "regular", "site"), dist("db", "pkgutil", "pkgutil", "zip-bare"))),
     # A stray ns/sub.py beside a PEP 420 ns/sub/: the module takes that folder's place, so the folder

@@ -2024,8 +2024,14 @@ class Diagnosis:
 
     @property
     def unimportable(self) -> list[dict]:
-        """Zip folders without an entry of their own, under (or above) a reported name: part of it cannot be imported."""
+        """Zip folders without an entry of their own, under (or above) a reported name: part of it cannot be
+        imported, unless that very folder is in its name's ``__path__`` (pkg_resources' declare_namespace
+        adds ``archive/ns`` whatever zipimport would have found there)."""
         names = [r.name for r in self.reports]
+        searched = {
+            r.name: {_key(folder) for folder in r.searched} | ({_key(r.winner)} if r.winner else set())
+            for r in self.reports
+        }
         return [
             entry
             for entry in self.unlisted_zip_folders
@@ -2035,6 +2041,8 @@ class Diagnosis:
                 or entry["name"].startswith(name + ".")
                 for name in names
             )
+            and _key(os.path.join(entry["archive"], *entry["folder"].split("/")))
+            not in searched.get(entry["name"], set())
         ]
 
     @property
@@ -2440,14 +2448,16 @@ def examine(
         # extends the parent's __path__: report each name as it is once all are imported.
         env.resolve(name)
     reports = [env.report(name) for name in inspected]
-    # A name nothing provides is a usage error, unless a reported parent explains why (it does not import).
-    explained = {r.name for r in reports if r.portions}
+    # A name nothing provides is a usage error, unless a reported parent explains why (it does not
+    # import), or a zip archive holds it in a folder zipimport cannot see.
+    zipped = unlisted_zip_folders(env.path)
+    explained = {r.name for r in reports if r.portions} | {entry["name"] for entry in zipped}
     missing = [
         r.name
         for r in reports
         if not r.portions
         and r.resolved == "missing"
-        and not any(r.name.startswith(name + ".") for name in explained)
+        and not any(r.name == name or r.name.startswith(name + ".") for name in explained)
     ]
     if missing:
         raise UsageError(f"nothing on this interpreter's import path provides {', '.join(missing)}")
@@ -2462,7 +2472,7 @@ def examine(
             dict(sorted(UNREADABLE.items())),
             env.broken_system,
             failed_path_lines(),
-            unlisted_zip_folders(env.path),
+            zipped,
         )
     return Diagnosis(
         reports,
@@ -2474,7 +2484,7 @@ def examine(
         dict(sorted(UNREADABLE.items())),
         env.broken_system,
         failed_path_lines(),
-        unlisted_zip_folders(env.path),
+        zipped,
     )
 
 
