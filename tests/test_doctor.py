@@ -8,12 +8,13 @@ import importlib.machinery
 import json
 import os
 import shutil
+import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
 import pytest
-from harness import CONSUMER, load_doctor
+from harness import CONSUMER, ROOT, hermetic_env, load_doctor
 from interpreters import find_interpreter, missing_reason
 
 PKGUTIL = '__path__ = __import__("pkgutil").extend_path(__path__, __name__)\n'
@@ -243,37 +244,31 @@ def test_a_file_changed_after_install_is_a_note_not_a_collision(make_scenario, t
     assert (default["status"], default["causes"], default["modified"]) == (0, [], [])
 
 
-def test_a_file_deleted_by_hand_is_not_a_collision_and_says_to_reinstall(make_scenario, tmp_path):
-    """A module its RECORD lists but that is gone from its folder, no other distribution involved (deleted by hand): its own cause, exit 1, and the fix reinstalls that distribution; nothing about sharing an __init__.py. Python agrees that it is gone."""
+@pytest.mark.parametrize("gone", ["ns/mine.py", "ns/__init__.py"])
+def test_a_file_gone_from_its_folder_is_broken_and_says_to_reinstall(make_scenario, tmp_path, gone):
+    """A file its RECORD lists, gone from a folder that is still there: deleted by hand, or by the uninstall of another distribution that shipped it too, and nothing left tells which (that one's RECORD went with it). Not a collision: broken, exit 1, both readings named, and the fix reinstalls the distribution; for an ``__init__.py``, a note on PEP 420. What Python does: the module is gone; without its ``__init__.py``, ``ns`` still imports, as a namespace package."""
     folder = install_tree(tmp_path / "site", "shape-alone", {"ns/__init__.py": "", "ns/mine.py": ""})
-    (folder / "ns" / "mine.py").unlink()
+    (folder / gone).unlink()
     s, report = doctor(make_scenario, [folder])
-    python = s.venv.execute([s.venv.python, "-c", "import ns.mine"], extra_env=s.path_env())
+    python = s.venv.execute(
+        [s.venv.python, "-c", "import ns.mine; print(ns.__file__)"], extra_env=s.path_env()
+    )
     as_json = json.loads(s.doctor("--json").output)
 
-    assert python.output.splitlines()[-1] == "ModuleNotFoundError: No module named 'ns.mine'"
+    expected = "ModuleNotFoundError: No module named 'ns.mine'" if gone == "ns/mine.py" else "None"
+    assert python.output.splitlines()[-1] == expected
     assert report.returncode == 1
     assert (
-        f"{folder / 'ns' / 'mine.py'}: installed by shape-alone, now missing, and no other installed"
-        " distribution ships it: deleted by hand, by a clean-up, or with another distribution that shipped it too"
+        f"{folder / gone}: installed by shape-alone, now missing: deleted by hand, or by uninstalling another"
+        " distribution that shipped it too (nothing left tells which)"
     ) in report.output
-    assert report.output.splitlines()[-2:] == [
-        "VERDICT: broken: 1 installed file(s) missing from their distribution.",
-        "FIX: reinstall shape-alone to restore its files: pip install --force-reinstall --no-deps shape-alone",
-    ]
-    assert (as_json["status"], as_json["causes"]) == (1, ["missing-file"])
-
-
-def test_a_file_removed_after_install_says_to_reinstall(make_scenario, tmp_path):
-    """A file its RECORD lists but that is gone (another distribution's uninstall took it): exit 1, and the fix is to reinstall its distribution."""
-    folder = install_tree(tmp_path / "site", "shape-survivor", {"ns/__init__.py": "", "ns/mine.py": ""})
-    (folder / "ns" / "__init__.py").unlink()
-    s, report = doctor(make_scenario, [folder])
-
-    assert report.returncode == 1
-    assert f"{folder / 'ns' / '__init__.py'}: installed by shape-survivor, now missing" in report.output
-    assert "FIX: reinstall shape-survivor to restore its files" in report.output
-    assert json.loads(s.doctor("--json").output)["causes"] == ["removed"]
+    lines = report.output.splitlines()
+    verdict = lines.index("VERDICT: broken: 1 installed file(s) missing from their folder.")
+    assert lines[verdict + 1] == (
+        "FIX: reinstall shape-alone to restore its files: pip install --force-reinstall --no-deps shape-alone"
+    )
+    assert ("PEP 420" in report.output) == (gone == "ns/__init__.py")
+    assert (as_json["status"], as_json["verdict"], as_json["causes"]) == (1, "broken", ["removed"])
 
 
 def test_a_distribution_overwriting_another_s_file_is_a_collision(make_scenario, tmp_path):
@@ -459,6 +454,27 @@ def test_a_zip_archive_on_the_path_is_followed_as_zipimport_does(
         assert f"[hidden] {tmp_path / 'other' / 'ns'}\n" in report.output
 
 
+def test_a_zip_archive_s_data_folder_without_an_entry_is_no_problem(make_scenario, tmp_path):
+    """A folder of templates (or a ``__pycache__``) in an archive without directory entries holds nothing to import: Python imports every package and reads the template as a resource, and the doctor, exit 0, says nothing of it."""
+    files = {
+        "ns/__init__.py": PKGUTIL,
+        "ns/a/__init__.py": "",
+        "ns/a/templates/page.html": "<p>hello</p>\n",
+        "ns/a/__pycache__/stale.cpython-311.pyc": "",
+    }
+    archive = zip_tree(tmp_path / "deps.zip", files, folders=False)
+    other = install_tree(tmp_path / "other", "shape-b", {"ns/__init__.py": PKGUTIL, "ns/b/__init__.py": ""})
+    s, report = doctor(make_scenario, [archive, other])
+    code = "import importlib.resources as r, ns.a, ns.b; print(r.files('ns.a').joinpath('templates/page.html').read_text().strip())"
+    python = s.venv.execute([s.venv.python, "-c", code], extra_env=s.path_env())
+
+    assert python.output.splitlines()[-1] == "<p>hello</p>"
+    assert report.returncode == 0, report.output
+    assert "templates" not in report.output
+    assert "__pycache__" not in report.output
+    assert report.output.splitlines()[-1] == "VERDICT: healthy: every portion is searched."
+
+
 GOOGLE_STYLE = (
     "try:\n    import pkg_resources\n    pkg_resources.declare_namespace(__name__)\n"
     "except ImportError:\n    import pkgutil\n    __path__ = pkgutil.extend_path(__path__, __name__)\n"
@@ -476,6 +492,54 @@ def test_the_google_cloud_fallback_form_is_understood(make_scenario, tmp_path):
 
     assert (python.returncode, report.returncode) == (0, 0)
     assert "its pkgutil fallback runs extend_path" in report.output
+
+
+def old_setuptools_wheel() -> Path | None:
+    """A setuptools older than 66.1, as ensurepip bundles it with CPython 3.9 to 3.11 (58.1.0, 65.5.0)."""
+    for version in ("3.11", "3.10", "3.9"):
+        python = find_interpreter(version)
+        if python is not None:
+            probe = [str(python), "-c", "import ensurepip, os; print(os.path.dirname(ensurepip.__file__))"]
+            bundled = Path(subprocess.run(probe, capture_output=True, text=True).stdout.strip(), "_bundled")
+            found = sorted(bundled.glob("setuptools-*.whl"))
+            if found:
+                return found[0]
+    return None
+
+
+@pytest.mark.parametrize("fallback", [True, False], ids=["google-fallback", "declare_namespace"])
+def test_an_old_setuptools_pkg_resources_fails_on_python_3_12(tmp_path, fallback):
+    """Python 3.12 removed pkgutil.ImpImporter, which the pkg_resources of setuptools before 66.1 needs: importing it raises AttributeError, which google's ``except ImportError`` fallback does not catch. Python's import fails, and the doctor says BROKEN with that error and a fix that names the upgrade, not a healthy fallback."""
+    python = next((find_interpreter(v) for v in ("3.12", "3.13") if find_interpreter(v)), None)
+    wheel = old_setuptools_wheel()
+    if python is None or wheel is None:
+        pytest.skip("needs CPython 3.12 or 3.13, and the setuptools ensurepip bundles with 3.9 to 3.11")
+    venv = tmp_path / "venv"
+    subprocess.run([str(python), "-m", "venv", "--without-pip", str(venv)], check=True, env=hermetic_env())
+    site = next((venv / "lib").glob("python3.*/site-packages"))
+    with zipfile.ZipFile(wheel) as archive:  # importable, as a seeded venv has it
+        archive.extractall(site)
+    init = GOOGLE_STYLE if fallback else "__import__('pkg_resources').declare_namespace(__name__)\n"
+    first = install_tree(tmp_path / "first", "shape-g1", {"gns/__init__.py": init, "gns/one.py": ""})
+    second = install_tree(tmp_path / "second", "shape-g2", {"gns/__init__.py": init, "gns/two.py": ""})
+    env = {**hermetic_env(), "PYTHONPATH": os.pathsep.join([str(first), str(second)])}
+    copy = shutil.copy(ROOT / CONSUMER / CONSUMER / "doctor.py", tmp_path / "doctor.py")
+    report = subprocess.run(
+        [str(venv / "bin" / "python"), copy, "gns"], capture_output=True, text=True, env=env, cwd=tmp_path
+    )
+    imported = subprocess.run(
+        [str(venv / "bin" / "python"), "-W", "ignore", "-c", "import gns.one, gns.two"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+
+    error = "AttributeError: module 'pkgutil' has no attribute 'ImpImporter'"
+    assert imported.stderr.splitlines()[-1].startswith(error), imported.stderr
+    assert report.returncode == 1, report.stdout + report.stderr
+    assert report.stdout.startswith("gns: BROKEN\n")
+    assert f"{error}, raised by importing the pkg_resources of a setuptools older than 66.1" in report.stdout
+    assert "upgrade setuptools (66.1 to 80 still ship pkg_resources)" in report.stdout
 
 
 def test_an_editable_finder_of_an_unknown_setuptools_version_is_cannot_tell(make_scenario):

@@ -314,7 +314,7 @@ REGRESSIONS = [
     Layout((dist("da", "regular", "regular", "pkgfile"), dist("db", "regular", "regular", "pkgfile"))),
     # Wheels pip-style installed with their RECORD: two regular ns/__init__.py, the later one's copy
     # over the earlier's (overwritten, though every leaf imports); a leaf module deleted by hand
-    # (missing-file), or edited (a note); one of two uninstalled, taking the __init__.py both
+    # (removed), or edited (a note); one of two uninstalled, taking the __init__.py both
     # shipped (removed: on 3.12 and later importlib.metadata no longer lists that file).
     Layout(
         (dist("da", "regular", "regular", "pip"), dist("db", "regular", "regular", "pip")), launch="module"

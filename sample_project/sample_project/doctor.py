@@ -137,9 +137,9 @@ def zip_find_spec(entry: str, fullname: str) -> Spec | None:
 
 
 def unlisted_zip_folders(path: list[str]) -> list[dict]:
-    """Folders of the zip archives on ``path`` that hold files but neither a directory entry of their own nor
-    an ``__init__``: zipimport finds no namespace portion there, so what they hold cannot be imported (the
-    top-most of each)."""
+    """Folders of the zip archives on ``path`` that hold modules but neither a directory entry of their own
+    nor an ``__init__``: zipimport finds no namespace portion there, so those modules cannot be imported
+    (the top-most such folder of each; ``__pycache__`` and data folders are no packages)."""
     found = []
     for entry in path:
         if not isinstance(entry, str) or _is_dir(entry or os.curdir) or not _in_zip_archive(entry):
@@ -148,12 +148,14 @@ def unlisted_zip_folders(path: list[str]) -> list[dict]:
         names = _zip_names(archive) or frozenset()
         start = f"{prefix}/" if prefix else ""
         missing = set()
+        suffixes = tuple(suffix for suffix, _ in loader_suffixes())
         for name in names:
-            if not name.startswith(start):
+            # Only code counts: a folder of templates or data is read as a resource, not imported.
+            if not name.startswith(start) or not name.endswith(suffixes):
                 continue
             parts = name[len(start) :].split("/")[:-1]
             for depth in range(1, len(parts) + 1):
-                if not parts[depth - 1].isidentifier():
+                if not parts[depth - 1].isidentifier() or parts[depth - 1].startswith("__"):
                     break
                 folder = "/".join(parts[:depth])
                 package = any(f"{start}{folder}/__init__{suffix}" in names for suffix in (".py", ".pyc"))
@@ -1113,8 +1115,8 @@ class ImportSystem:
             path += pkg_lines(entry, name)
         return path
 
-    def pkg_resources_importable(self) -> bool:
-        """Whether ``import pkg_resources`` succeeds: imported already, or found on the path.
+    def pkg_resources_error(self) -> str | None:
+        """What ``import pkg_resources`` raises: None where it imports (already imported, or found on the path).
 
         Its own ``__init__`` (setuptools 80 and earlier) reads as code the doctor
         does not model (it builds others' ``__path__``), but it is setuptools' own:
@@ -1122,18 +1124,18 @@ class ImportSystem:
         which Python 3.12 removed (measured: 65.5.0's fails there, 66.1.1's tests for it first).
         """
         if "pkg_resources" in sys.modules:
-            return True
+            return None
         found = self.resolve("pkg_resources")
         if found.kind != "unknown":
-            return found.imported
+            return None if found.imported else NO_PKG_RESOURCES
         spec = self.find_spec("pkg_resources", None)  # an unknown import hook: CannotTell
         if spec is None or spec.loader is None or spec.origin is None:
-            return False
+            return NO_PKG_RESOURCES
         if sys.version_info >= (3, 12):
             source = _read_bytes(Path(spec.origin)) or b""
             if b"pkgutil.ImpImporter" in source and b"hasattr(pkgutil, 'ImpImporter')" not in source:
-                return False  # AttributeError: module 'pkgutil' has no attribute 'ImpImporter'
-        return True
+                return OLD_PKG_RESOURCES
+        return None
 
     def declare_namespace(self, name: str) -> None:
         """pkg_resources.declare_namespace: the parent first; then every entry where a loader finds ``name`` adds its folder."""
@@ -1282,13 +1284,13 @@ class ImportSystem:
                 f"a pkgutil-style package, found by {spec.finder}: extend_path adds {name}'s portion"
                 f" of every entry of {searched}"
             )
-        elif self.pkg_resources_importable():
+        elif self.pkg_resources_error() is None:
             self.declare_namespace(name)
             found.why = (
                 f"a pkg_resources-style package, found by {spec.finder}: declare_namespace adds the {name}"
                 " folders that hold an __init__ (not PEP 420 portions), in sys.path order"
             )
-        elif effect.fallback:
+        elif effect.fallback and self.pkg_resources_error() == NO_PKG_RESOURCES:  # `except ImportError`
             found.kind = "pkgutil"
             found.path = self.extend_path(found.path, name)
             found.why = (
@@ -1296,15 +1298,15 @@ class ImportSystem:
                 " its pkgutil fallback runs extend_path"
             )
         else:
-            return Resolution(
-                name,
-                "broken",
-                folder,
-                None,
-                "ModuleNotFoundError: No module named 'pkg_resources'",
-                spec.finder,
-            )
+            return Resolution(name, "broken", folder, None, self.pkg_resources_error() or "", spec.finder)
         return found
+
+
+NO_PKG_RESOURCES = "ModuleNotFoundError: No module named 'pkg_resources'"
+OLD_PKG_RESOURCES = (
+    "AttributeError: module 'pkgutil' has no attribute 'ImpImporter', raised by importing the pkg_resources"
+    " of a setuptools older than 66.1 on Python 3.12 or later"
+)
 
 
 def _normalize(path: str) -> str:
@@ -1829,8 +1831,7 @@ class Environment:
 
         ``state``: ``replaced`` (``by`` names the distributions that ship the
         content now there; null when none does: a local modification),
-        ``missing`` (an ``__init__`` gone from a folder that is still there),
-        ``lost`` (any other file gone from such a folder) or ``deleted``.
+        ``missing`` (gone from a folder that is still there) or ``deleted``.
         Every file is looked for, in its folder's listing; by default only the
         ones whose content can matter are read and hashed: files two
         distributions claim, ``.pth`` files, and files in the ``shared``
@@ -1847,17 +1848,13 @@ class Environment:
                 if folder not in listings:
                     listings[folder] = _listdir(folder)
                 if name not in listings[folder]:
-                    # A file gone from a folder that is still there (another distribution's
-                    # uninstall takes the files both installed). A whole folder gone, or a
-                    # file outside the import folder (a script in bin/), is a note.
-                    # An __init__.py is what two distributions of one namespace both ship, and
-                    # either's uninstall removes it for both; any other file gone from its folder
-                    # involves no other distribution (deleted by hand, by a clean-up): "lost".
+                    # A file gone from a folder that is still there: deleted by hand, or by the
+                    # uninstall of another distribution that shipped it too (pip and uv remove
+                    # every file a RECORD lists). Nothing left tells which: that RECORD went
+                    # with its distribution. A whole folder gone, or a file outside the import
+                    # folder (a script in bin/), is a note.
                     inside = ".." not in file.relative.split("/")
-                    if not inside or not _is_dir(folder):
-                        state = "deleted"
-                    else:
-                        state = "missing" if name in ("__init__.py", "__init__.pyc") else "lost"
+                    state = "missing" if inside and _is_dir(folder) else "deleted"
                     changed.append({"distribution": dist.name, "file": file.location, "state": state})
                     continue
                 needed = (
@@ -2076,10 +2073,6 @@ class Diagnosis:
         return [c for c in self.changed if c["state"] == "deleted"]
 
     @property
-    def lost(self) -> list[dict]:
-        return [c for c in self.changed if c["state"] == "lost"]
-
-    @property
     def undecided(self) -> list[Report]:
         return [r for r in self.reports if r.undecided]
 
@@ -2095,7 +2088,6 @@ class Diagnosis:
             or self.stale_finders
             or self.failed_pth
             or self.unimportable
-            or self.lost
         ):
             return 1
         if self.undecided or self.system:
@@ -2105,9 +2097,9 @@ class Diagnosis:
     @property
     def verdict(self) -> str:
         """The verdict's first word: collision (distributions break each other), broken, stale, cannot tell, healthy."""
-        if self.hidden or self.overwritten or self.removed:
+        if self.hidden or self.overwritten:
             return "collision"
-        if self.broken or self.failed_pth or self.unimportable or self.lost:
+        if self.broken or self.failed_pth or self.unimportable or self.removed:
             return "broken"
         if self.stale_builds or self.stale_finders:
             return "stale"
@@ -2134,8 +2126,7 @@ class Diagnosis:
                 self.overwritten,
                 f"{len(self.overwritten)} installed file(s) silently replaced by another distribution's copy",
             ),
-            (self.removed, f"{len(self.removed)} installed file(s) removed"),
-            (self.lost, f"{len(self.lost)} installed file(s) missing from their distribution"),
+            (self.removed, f"{len(self.removed)} installed file(s) missing from their folder"),
             (
                 self.stale_builds,
                 f"{len(self.stale_builds)} installed file(s) put back from a stale build/ folder",
@@ -2161,7 +2152,6 @@ class Diagnosis:
             (self.unreachable, "unreachable"),
             (self.overwritten, "overwritten"),
             (self.removed, "removed"),
-            (self.lost, "missing-file"),
             (self.stale_builds, "stale-build"),
             (self.stale_finders, "stale-finder"),
             (self.failed_pth, "failed-pth"),
@@ -2226,12 +2216,10 @@ def _render_report(report: Report) -> list[str]:
 
 # One line for each installed file of a cause, formatted with the file's entry.
 FILE_LINES = {
-    "removed": "{file}: installed by {distribution}, now missing"
-    " (removed by uninstalling another distribution that shipped it too?)",
+    "removed": "{file}: installed by {distribution}, now missing: deleted by hand, or by uninstalling"
+    " another distribution that shipped it too (nothing left tells which)",
     "stale-build": "{file}: installed by {distribution} from {source}, which no longer has it:"
     " setuptools put it back from the stale {build}",
-    "lost": "{file}: installed by {distribution}, now missing, and no other installed distribution ships it:"
-    " deleted by hand, by a clean-up, or with another distribution that shipped it too",
     "deleted": "note: {file}: installed by {distribution}, deleted since, with its folder or outside"
     " the packages (a trimmed image, a script): not a namespace problem",
     "modified": "note: {file}: installed by {distribution}, changed since, and no installed"
@@ -2258,7 +2246,6 @@ def render(diagnosis: Diagnosis) -> str:
             )
     for entries, line in (
         (d.removed, FILE_LINES["removed"]),
-        (d.lost, FILE_LINES["lost"]),
         (d.stale_builds, FILE_LINES["stale-build"]),
         (d.deleted, FILE_LINES["deleted"]),
         (d.modified, FILE_LINES["modified"]),
@@ -2354,7 +2341,13 @@ def _verdict(d: Diagnosis) -> list[str]:
         init = next(
             (p.folder for p in report.portions if _key(p.folder) == _key(report.winner or "")), report.winner
         )
-        if "pkg_resources" in report.reason:
+        if report.reason == OLD_PKG_RESOURCES:
+            out.append(
+                f"FIX: {init}/__init__.py imports pkg_resources, and this setuptools' fails on Python 3.12 and"
+                " later: upgrade setuptools (66.1 to 80 still ship pkg_resources), or better, make the level a"
+                " PEP 420 namespace package (delete that __init__.py in every distribution)."
+            )
+        elif "pkg_resources" in report.reason:
             out.append(
                 f"FIX: {init}/__init__.py needs pkg_resources, which setuptools 81 and later no longer ship:"
                 " make the level a PEP 420 namespace package (delete that __init__.py in every distribution)."
@@ -2363,11 +2356,12 @@ def _verdict(d: Diagnosis) -> list[str]:
             out.append(f"FIX: repair {init}/__init__.py ({report.reason}).")
     for dist in dict.fromkeys(entry["distribution"] for entry in d.removed):
         out.append(
-            f"FIX: reinstall {dist} to restore its files; sharing no __init__.py (PEP 420) avoids this."
-        )
-    for dist in dict.fromkeys(entry["distribution"] for entry in d.lost):
-        out.append(
             f"FIX: reinstall {dist} to restore its files: pip install --force-reinstall --no-deps {dist}"
+        )
+    if any(os.path.basename(entry["file"]).startswith("__init__.") for entry in d.removed):
+        out.append(
+            "note: if another distribution shipped that __init__.py too, its uninstall took it: making the"
+            " level a PEP 420 namespace package (no __init__.py in any distribution) keeps that from recurring."
         )
     for entry in d.unimportable:
         out.append(
@@ -2522,7 +2516,6 @@ def diagnose(
         "removed": d.removed,
         "modified": d.modified,
         "deleted": d.deleted,
-        "lost": d.lost,
         "stale_builds": d.stale_builds,
         "stale_finders": d.stale_finders,
         "shared_files": d.shared_files,
@@ -2540,17 +2533,18 @@ def diagnose(
 EXIT_STATUSES = """exit status:
   0  healthy: every portion of every shared name is searched (notes may follow)
   1  a problem, named by the verdict's first word: collision (a hidden portion, a file
-     overwritten by another distribution's copy or removed by another's uninstall),
-     broken (an __init__ that fails, a .pth line that failed at start-up),
-     stale (a build/ folder, an editable finder)
+     overwritten by another distribution's copy), broken (an __init__ that fails, a .pth
+     line that failed at start-up, an installed file missing from its folder, a zip
+     archive's folder zipimport cannot see), stale (a build/ folder, an editable finder),
+     missing (folders provide a name, yet Python finds nothing)
   2  usage error: not a dotted name, or nothing provides it
   3  cannot tell: something the doctor does not model decides (named in the report)"""
 
 
 def main(argv: list[str] | None = None) -> int:
-    as_module = (globals().get("__spec__") and __spec__.name) == "sample_project.doctor"
+    spec = globals().get("__spec__")  # None when run as a script
     parser = argparse.ArgumentParser(
-        prog="python -m sample_project.doctor" if as_module else f"python {os.path.basename(sys.argv[0])}",
+        prog=f"python -m {spec.name}" if spec is not None else f"python {os.path.basename(sys.argv[0])}",
         description="Find the package that shadows another's namespace portion, and its distribution.",
         epilog=EXIT_STATUSES,
         formatter_class=argparse.RawDescriptionHelpFormatter,

@@ -55,7 +55,7 @@ PLACEMENTS = (
 # What happens to a pip-installed distribution's leaf module after the install.
 AFTER_INSTALL = (
     "",  # nothing
-    "deleted",  # deleted by hand: the doctor's missing-file, and the module no longer imports
+    "deleted",  # deleted by hand: the doctor's removed (broken), and the module no longer imports
     "modified",  # edited in place: a local modification, a note
     "uninstalled",  # uninstalled after every install: the files it shared are gone for the others too
 )

@@ -107,7 +107,7 @@ def install_wheels(root: str, plan: dict, site_packages: str) -> tuple[list[str]
         path = os.path.join(site_packages, leaf)
         if spec["after"] == "deleted":
             os.remove(path)
-            causes.add("missing-file")
+            causes.add("removed")
         elif spec["after"] == "modified":
             with open(path, "a", encoding="utf-8") as file:
                 file.write("# edited after install\n")
@@ -125,9 +125,7 @@ def install_wheels(root: str, plan: dict, site_packages: str) -> tuple[list[str]
     for relative in {name for files in remaining for name in files}:
         copies = {files[relative] for files in remaining if relative in files}
         if relative in gone:  # an uninstall takes every file its RECORD lists, shared or not
-            causes.add(
-                "removed" if os.path.basename(relative) in ("__init__.py", "__init__.pyc") else "missing-file"
-            )
+            causes.add("removed")
         elif len(copies) > 1:  # the later install replaced the earlier's copy
             causes.add("overwritten")
     return sorted(causes), uninstalled
@@ -325,7 +323,7 @@ def run_apart(workdir: str, root: str, plan: dict) -> dict:
             for leaf, value in python["leaves"].items()
             if leaf.rpartition(".")[0] not in uninstalled and leaf not in python["skipped"]
         ]
-        problems = {"overwritten", "missing-file", "removed"} & set(expected)
+        problems = {"overwritten", "removed"} & set(expected)
         python["verdict"] = "collision" if problems or not all(v is True for v in installed) else "healthy"
         if python["leaves"] and not installed and not problems:
             python["verdict"] = NOT_PROVIDED
@@ -339,7 +337,7 @@ def run_apart(workdir: str, root: str, plan: dict) -> dict:
         if os.environ.get("ORACLE_DEBUG"):
             print(ran.stdout, file=sys.stderr)
         report = "\n".join(f"{n}: {r['resolved']}: {r['reason']}" for n, r in reports.items())
-        causes = [c for c in payload["causes"] if c in ("overwritten", "missing-file", "modified", "removed")]
+        causes = [c for c in payload["causes"] if c in ("overwritten", "modified", "removed")]
         return {
             "doctor": {"names": said, "leaves": None, "verdict": verdict, "report": report, "causes": causes},
             "python": python,
