@@ -24,7 +24,8 @@ is what importing does. A plan's ``launch`` says how the doctor is started:
 - ``module`` / ``script``: the layout's site files are written into the venv's
   own site-packages, and two new processes start up as a user's do: the doctor,
   copied into a project folder, as ``python -m doctor --json NAMES`` from that
-  folder or as ``python PROJECT/doctor.py --json NAMES``; and a program that
+  folder or as ``python PROJECT/doctor.py --json`` (every shared name it finds
+  itself); and a program that
   imports every leaf (this file with ``--observe``). What the layout added to
   site-packages is removed again.
 
@@ -281,8 +282,8 @@ def run_apart(workdir: str, root: str, plan: dict) -> dict:
         names = plan["shared"]
         if plan["launch"] == "module":
             cmd, cwd = [sys.executable, "-m", "doctor", "--json", *names], project
-        else:
-            cmd, cwd = [sys.executable, os.path.join(project, "doctor.py"), "--json", *names], root
+        else:  # as people run a copied doctor: no names, so it finds the shared ones itself
+            cmd, cwd = [sys.executable, os.path.join(project, "doctor.py"), "--json"], root
         ran = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
         if ran.returncode == 2 and "import path provides" in ran.stderr:
             payload = {"reports": [], "causes": []}  # nothing provides the names: a usage error
@@ -292,7 +293,8 @@ def run_apart(workdir: str, root: str, plan: dict) -> dict:
             payload = json.loads(ran.stdout)
         reports = {report["name"]: report for report in payload["reports"]}
         missing = {"resolved": "missing", "winner": None, "searched": None, "reason": ran.stderr.strip()}
-        reports = {name: reports.get(name, missing) for name in names}
+        if plan["launch"] == "module":
+            reports = {name: reports.get(name, missing) for name in names}
         said = {
             name: {
                 "kind": reports[name]["resolved"],
@@ -302,6 +304,7 @@ def run_apart(workdir: str, root: str, plan: dict) -> dict:
                 "why": reports[name]["reason"],
             }
             for name in names
+            if name in reports  # a name it found no second source for is not in a report of every shared one
         }
         looked = subprocess.run(
             [sys.executable, "-W", "ignore", os.path.abspath(__file__), "--observe"],
@@ -326,7 +329,9 @@ def run_apart(workdir: str, root: str, plan: dict) -> dict:
         problems = {"overwritten", "removed"} & set(expected)
         python["verdict"] = "collision" if problems or not all(v is True for v in installed) else "healthy"
         if python["leaves"] and not installed and not problems:
-            python["verdict"] = NOT_PROVIDED
+            # Nothing installed: asked by name, nothing provides it (exit 2); asked for every
+            # shared name, there is none (exit 0).
+            python["verdict"] = NOT_PROVIDED if plan["launch"] == "module" else "healthy"
         # The doctor's report leaves out setuptools' placeholder entries of __path__.
         for name in names:
             if python["names"][name].get("path"):
