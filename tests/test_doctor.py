@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import importlib.machinery
 import json
 import os
@@ -16,6 +14,7 @@ from pathlib import Path
 import pytest
 from harness import CONSUMER, ROOT, hermetic_env, load_doctor
 from interpreters import find_interpreter, missing_reason
+from oracle import record_row
 
 PKGUTIL = '__path__ = __import__("pkgutil").extend_path(__path__, __name__)\n'
 
@@ -30,8 +29,7 @@ def install_tree(folder: Path, name: str, files: dict[str, str], record: str | N
         path = folder / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
-        digest = base64.urlsafe_b64encode(hashlib.sha256(text.encode()).digest()).rstrip(b"=").decode()
-        rows.append(f"{relative},sha256={digest},{len(text.encode())}")
+        rows.append(record_row(relative, text.encode()))
     info = folder / f"{name.replace('-', '_')}-1.0.dist-info"
     info.mkdir(parents=True)
     (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n")

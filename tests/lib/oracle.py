@@ -61,6 +61,12 @@ def _write(path: str, entry: dict, root: str) -> None:
         os.remove(path)
 
 
+def record_row(relative: str, data: bytes) -> str:
+    """A RECORD row for a file of these bytes: its path, its sha256 as pip writes it, its size."""
+    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+    return f"{relative},sha256={digest},{len(data)}"
+
+
 def _wheel(folder: str, name: str, files: list[dict], root: str) -> tuple[str, dict[str, bytes]]:
     """A wheel of ``files`` (a pure one, version 1.0, RECORD with hashes), and the bytes of each file in it."""
     dist = name.replace("-", "_")
@@ -78,10 +84,7 @@ def _wheel(folder: str, name: str, files: list[dict], root: str) -> tuple[str, d
     contents[f"{info}/WHEEL"] = (
         b"Wheel-Version: 1.0\nGenerator: oracle\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
     )
-    rows = []
-    for relative, data in contents.items():
-        digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
-        rows.append(f"{relative},sha256={digest},{len(data)}")
+    rows = [record_row(relative, data) for relative, data in contents.items()]
     wheel = os.path.join(folder, f"{dist}-1.0-py3-none-any.whl")
     with zipfile.ZipFile(wheel, "w") as opened:
         for relative, data in contents.items():
