@@ -271,6 +271,16 @@ REGRESSIONS = [
         ),
         pkg_resources="importable",
     ),
+    # Found by make fuzz once the copied doctor ran with no names: it must find these itself, a zip
+    # archive's folder zipimport cannot see beside a package elsewhere, and a name only .pkg lines give.
+    Layout(
+        (dist("da", "regular", "regular", "site"), dist("db", "pep420", "regular", "zip-bare")),
+        launch="script",
+    ),
+    Layout(
+        (dist("da", "regular", "regular", "pkgfile"), dist("db", "regular", "regular", "pkgfile")),
+        launch="script",
+    ),
     # ... while a folder with an __init__ needs no entry (a false broken on the way to that fix).
     Layout((dist("da", "regular", "regular", "site"), dist("db", "pkgutil", "pkgutil", "zip-bare"))),
     # A stray ns/sub.py beside a PEP 420 ns/sub/: the module takes that folder's place, so the folder

@@ -1793,8 +1793,9 @@ class Environment:
             offered |= {c[: -len(s)] for c in listing for s in suffixes if c.endswith(s)}
             for name in offered:
                 sources[name] = sources.get(name, 0) + 1
-            for name in {c[: -len(".pkg")] for c in listing if c.endswith(".pkg")}:
+            for name in {c[: -len(".pkg")] for c in listing if c.endswith(".pkg") and c[:-4].isidentifier()}:
                 sources[name] = sources.get(name, 0) + 1  # its lines may name more folders (extend_path)
+                packages.add(name)  # a name only .pkg lines provide is a package no entry leads to
             packages |= {c for c in listing if _package_like(Path(entry or os.curdir, c))}
         for finder in self.finders:
             mapped = {key.split(".")[0] for key in [*finder.mapping, *finder.namespaces]}
@@ -2433,10 +2434,13 @@ def examine(
     if bad:
         raise UsageError(f"not a dotted package name: {', '.join(bad)}")
     env = Environment(path)
+    zipped = unlisted_zip_folders(env.path)
     if names:
         inspected = with_shared_ancestors(env, names)
     else:
-        inspected = list(dict.fromkeys(env.shared_names() + env.shared_by_distributions()))
+        # Every shared name, and every name a zip archive holds modules under that zipimport cannot see.
+        found = env.shared_names() + env.shared_by_distributions() + [entry["name"] for entry in zipped]
+        inspected = list(dict.fromkeys(found))
     for name in inspected:
         # Importing a pkg_resources-style child declares its parent a namespace too and
         # extends the parent's __path__: report each name as it is once all are imported.
@@ -2444,7 +2448,6 @@ def examine(
     reports = [env.report(name) for name in inspected]
     # A name nothing provides is a usage error, unless a reported parent explains why (it does not
     # import), or a zip archive holds it in a folder zipimport cannot see.
-    zipped = unlisted_zip_folders(env.path)
     explained = {r.name for r in reports if r.portions} | {entry["name"] for entry in zipped}
     missing = [
         r.name
