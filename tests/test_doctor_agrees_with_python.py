@@ -183,6 +183,9 @@ def dist(name: str, top: str, sub: str, placement: str, stray: str = "", after: 
     return Dist(name, (top, sub), placement, stray, after)
 
 
+# Placements a doctor asked about nothing cannot tell apart from one distribution's: files
+# merged into site-packages with no RECORD, and folders no path entry leads to.
+UNSEEN_ALONE = ("site", "nspkg", "pkgfile", "pth-hidden")
 # Most distributions leave nothing stray, and most diagnoses run in the program that imports
 # (a process of its own costs two start-ups): each value is drawn as often as it is listed.
 STRAY_DRAWS = ("", "", "", *STRAYS[1:])
@@ -198,6 +201,11 @@ def layouts(draw) -> Layout:
     # A pip install writes into the venv's own site-packages: only where the doctor starts apart.
     # and there, as often as three other placements together (it is where RECORD causes arise).
     placements = [p for p in PLACEMENTS if p != "pip"] + (["pip"] * 3 if launch != "in-process" else [])
+    if launch == "script":
+        # A doctor asked about nothing finds shared names by their folders and by RECORDs: there,
+        # each distribution in a folder of its own or installed with its RECORD, as environments
+        # show them (files merged into site-packages without one are one folder's to anyone).
+        placements = [p for p in placements if p not in UNSEEN_ALONE]
     names = draw(st.permutations(DIST_NAMES))[: draw(st.integers(2, 3))]
     dists = []
     for name in names:
@@ -457,6 +465,8 @@ def test_every_pair_of_dimensions_is_generated():
         # never has pkg_resources imported.
         apart = pair.get("placement") == "pip" or bool(pair.get("after"))
         if apart and (pair.get("launch") == "in-process" or pair.get("pkg_resources") == "imported"):
+            return False
+        if pair.get("launch") == "script" and pair.get("placement") in UNSEEN_ALONE:
             return False
         return not (
             pair.get("pkg_resources") == "imported" and pair.get("launch", "in-process") != "in-process"

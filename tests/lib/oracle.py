@@ -24,8 +24,8 @@ is what importing does. A plan's ``launch`` says how the doctor is started:
 - ``module`` / ``script``: the layout's site files are written into the venv's
   own site-packages, and two new processes start up as a user's do: the doctor,
   copied into a project folder, as ``python -m doctor --json NAMES`` from that
-  folder or as ``python PROJECT/doctor.py --json`` (every shared name it finds
-  itself); and a program that
+  folder or as ``python PROJECT/doctor.py --json --all-files`` (every shared
+  name it finds itself, every installed file checked); and a program that
   imports every leaf (this file with ``--observe``). What the layout added to
   site-packages is removed again.
 
@@ -285,8 +285,8 @@ def run_apart(workdir: str, root: str, plan: dict) -> dict:
         names = plan["shared"]
         if plan["launch"] == "module":
             cmd, cwd = [sys.executable, "-m", "doctor", "--json", *names], project
-        else:  # as people run a copied doctor: no names, so it finds the shared ones itself
-            cmd, cwd = [sys.executable, os.path.join(project, "doctor.py"), "--json"], root
+        else:  # as a CI gate runs a copied doctor: no names (it finds the shared ones), every file checked
+            cmd, cwd = [sys.executable, os.path.join(project, "doctor.py"), "--json", "--all-files"], root
         ran = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
         if ran.returncode == 2 and "import path provides" in ran.stderr:
             payload = {"reports": [], "causes": []}  # nothing provides the names: a usage error
