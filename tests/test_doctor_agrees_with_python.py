@@ -354,6 +354,15 @@ REGRESSIONS = [
         ),
         launch="script",
     ),
+    # Found by make fuzz: asked about nothing, with one distribution left after the other's
+    # uninstall, the doctor has no shared name to report, though that one's own __init__ fails.
+    Layout(
+        (
+            dist("da", "regular", "pkg_resources", "target"),
+            dist("db", "regular", "regular", "pip", after="uninstalled"),
+        ),
+        launch="script",
+    ),
     # The doctor in a process of its own: python -m from a project folder, a copied doctor.py.
     Layout(
         (dist("da", "pkgutil", "pep420", "editable"), dist("db", "regular", "regular", "editable-strict")),
