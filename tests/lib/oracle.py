@@ -337,8 +337,8 @@ def run_apart(workdir: str, root: str, plan: dict) -> dict:
             python["verdict"] = NOT_PROVIDED if plan["launch"] == "module" else "healthy"
         elif plan["launch"] == "script" and len(installed) < 2 and not problems:
             # One distribution left: asked for every shared name, the doctor has none to report,
-            # whatever that one's own __init__ does.
-            python["verdict"] = "healthy"
+            # whatever that one's own __init__ does; what it says of that one is not compared.
+            python["verdict"] = None
         # The doctor's report leaves out setuptools' placeholder entries of __path__.
         for name in names:
             if python["names"][name].get("path"):
