@@ -136,12 +136,17 @@ def zip_find_spec(entry: str, fullname: str) -> Spec | None:
     return None
 
 
-def unlisted_zip_folders(path: list[str]) -> list[dict]:
+def unlisted_zip_folders(path: list[str], within: dict[str, str] | None = None) -> list[dict]:
     """Folders of the zip archives on ``path`` that hold modules but neither a directory entry of their own
     nor an ``__init__``: zipimport finds no namespace portion there, so those modules cannot be imported
-    (the top-most such folder of each; ``__pycache__`` and data folders are no packages)."""
+    (the top-most such folder of each; ``__pycache__`` and data folders are no packages).
+
+    ``within``: folders inside archives that are a package's ``__path__`` entries (``archive/ns``, which
+    declare_namespace adds whatever zipimport finds), each with that package's name.
+    """
     found = []
-    for entry in path:
+    within = within or {}
+    for entry in [*path, *within]:
         if not isinstance(entry, str) or _is_dir(entry or os.curdir) or not _in_zip_archive(entry):
             continue
         archive, prefix = _split_archive(entry)
@@ -162,8 +167,13 @@ def unlisted_zip_folders(path: list[str]) -> list[dict]:
                 if f"{start}{folder}/" not in names and not package:  # a package needs no entry
                     missing.add(folder)
                     break
+        package_name = f"{within[entry]}." if entry in within else ""
         found += [
-            {"archive": archive, "folder": f"{start}{folder}", "name": folder.replace("/", ".")}
+            {
+                "archive": archive,
+                "folder": f"{start}{folder}",
+                "name": package_name + folder.replace("/", "."),
+            }
             for folder in sorted(missing)
         ]
     return found
@@ -2449,6 +2459,14 @@ def examine(
     # A name nothing provides is a usage error, unless a reported parent explains why (it does not
     # import), or a zip archive holds it in a folder zipimport cannot see.
     explained = {r.name for r in reports if r.portions} | {entry["name"] for entry in zipped}
+    # Folders in archives that a reported package's __path__ holds: what below them zipimport cannot see.
+    inside = {
+        folder: r.name
+        for r in reports
+        for folder in r.searched
+        if folder not in env.path and _in_zip_archive(folder) and not _is_dir(folder)
+    }
+    zipped += [entry for entry in unlisted_zip_folders([], inside) if entry not in zipped]
     missing = [
         r.name
         for r in reports
