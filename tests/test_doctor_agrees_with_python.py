@@ -373,6 +373,17 @@ REGRESSIONS = [
         ),
         launch="script",
     ),
+    # Found by make fuzz on 3.9: python -m doctor from a project folder reported setuptools'
+    # placeholder entry of __path__, made absolute, as a searched folder.
+    Layout(
+        (
+            dist("da", "pkgutil", "pkg_resources", "target"),
+            dist("db", "pep420", "regular", "site", "module"),
+            dist("dc", "pep420", "regular", "editable"),
+        ),
+        pkg_resources="importable",
+        launch="module",
+    ),
     # The doctor in a process of its own: python -m from a project folder, a copied doctor.py.
     Layout(
         (dist("da", "pkgutil", "pep420", "editable"), dist("db", "regular", "regular", "editable-strict")),

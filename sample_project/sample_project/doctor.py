@@ -1722,7 +1722,13 @@ class Environment:
         portions = self.portions(name)
         for portion in portions:  # owners only for what is reported: it reads every RECORD
             portion.owner = self.owner(Path(portion.folder))
-        searched = [p for p in resolution.path or [] if p not in self.placeholders]
+        # Without setuptools' placeholder entries, as they are or made absolute (a relative entry
+        # joined to the current folder, as Python 3.9's path handling leaves it).
+        searched = [
+            p
+            for p in resolution.path or []
+            if p not in self.placeholders and os.path.basename(p) not in self.placeholders
+        ]
         reachable = {_key(p) for p in searched}
         if resolution.winner:
             reachable.add(_key(resolution.winner))
