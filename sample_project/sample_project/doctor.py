@@ -1294,21 +1294,23 @@ class ImportSystem:
                 f"a pkgutil-style package, found by {spec.finder}: extend_path adds {name}'s portion"
                 f" of every entry of {searched}"
             )
-        elif self.pkg_resources_error() is None:
-            self.declare_namespace(name)
-            found.why = (
-                f"a pkg_resources-style package, found by {spec.finder}: declare_namespace adds the {name}"
-                " folders that hold an __init__ (not PEP 420 portions), in sys.path order"
-            )
-        elif effect.fallback and self.pkg_resources_error() == NO_PKG_RESOURCES:  # `except ImportError`
-            found.kind = "pkgutil"
-            found.path = self.extend_path(found.path, name)
-            found.why = (
-                f"a pkg_resources-style package without pkg_resources, found by {spec.finder}:"
-                " its pkgutil fallback runs extend_path"
-            )
-        else:
-            return Resolution(name, "broken", folder, None, self.pkg_resources_error() or "", spec.finder)
+        else:  # pkg_resources-style: what `import pkg_resources` does decides
+            error = self.pkg_resources_error()
+            if error is None:
+                self.declare_namespace(name)
+                found.why = (
+                    f"a pkg_resources-style package, found by {spec.finder}: declare_namespace adds the"
+                    f" {name} folders that hold an __init__ (not PEP 420 portions), in sys.path order"
+                )
+            elif effect.fallback and error == NO_PKG_RESOURCES:  # `except ImportError`
+                found.kind = "pkgutil"
+                found.path = self.extend_path(found.path, name)
+                found.why = (
+                    f"a pkg_resources-style package without pkg_resources, found by {spec.finder}:"
+                    " its pkgutil fallback runs extend_path"
+                )
+            else:
+                return Resolution(name, "broken", folder, None, error, spec.finder)
         return found
 
 
@@ -1724,11 +1726,7 @@ class Environment:
             portion.owner = self.owner(Path(portion.folder))
         # Without setuptools' placeholder entries, as they are or made absolute (a relative entry
         # joined to the current folder, as Python 3.9's path handling leaves it).
-        searched = [
-            p
-            for p in resolution.path or []
-            if p not in self.placeholders and os.path.basename(p) not in self.placeholders
-        ]
+        searched = [p for p in resolution.path or [] if os.path.basename(p) not in self.placeholders]
         reachable = {_key(p) for p in searched}
         if resolution.winner:
             reachable.add(_key(resolution.winner))
@@ -2286,9 +2284,10 @@ def render(diagnosis: Diagnosis) -> str:
                 f" shadowed by the package Python imports ({report.winner}): it cannot be imported, and it hides"
                 " nothing of the package"
             )
+    unimportable = d.unimportable
     for entry in d.unlisted_zip_folders:
         out.append(
-            ("" if entry in d.unimportable else "note: ")
+            ("" if entry in unimportable else "note: ")
             + f"{entry['archive']} holds files under {entry['folder']}/ but no entry for that folder:"
             " zipimport finds no namespace portion there, so they cannot be imported"
         )

@@ -248,7 +248,7 @@ def run(doctor, workdir: str, plan: dict) -> dict:
     root = os.path.join(workdir, plan["top"])
     plan = {**plan, "root": root}
     if plan["launch"] != "in-process":
-        return run_apart(workdir, root, plan)
+        return run_apart(doctor, root, plan)
     materialize(root, plan)
     saved_path, saved_meta, saved_hooks = sys.path[:], sys.meta_path[:], sys.path_hooks[:]
     saved_cache, saved_modules = set(sys.path_importer_cache), set(sys.modules)
@@ -268,7 +268,7 @@ def run(doctor, workdir: str, plan: dict) -> dict:
         shutil.rmtree(root, ignore_errors=True)
 
 
-def run_apart(workdir: str, root: str, plan: dict) -> dict:
+def run_apart(doctor, root: str, plan: dict) -> dict:
     """The doctor and a program in processes of their own, the layout's site files in the venv's site-packages."""
     site_packages = sysconfig.get_paths()["purelib"]
     before = set(os.listdir(site_packages))
@@ -281,7 +281,7 @@ def run_apart(workdir: str, root: str, plan: dict) -> dict:
         materialize(root, plan, site_packages)
         expected, uninstalled = install_wheels(root, plan, site_packages)
         os.makedirs(project)
-        shutil.copy(DOCTOR, os.path.join(project, "doctor.py"))
+        shutil.copy(doctor.__file__, os.path.join(project, "doctor.py"))
         names = plan["shared"]
         if plan["launch"] == "module":
             cmd, cwd = [sys.executable, "-m", "doctor", "--json", *names], project
@@ -364,19 +364,15 @@ def run_apart(workdir: str, root: str, plan: dict) -> dict:
         shutil.rmtree(root, ignore_errors=True)
 
 
-DOCTOR = ""
-
-
 def main() -> None:
-    global DOCTOR
     warnings.simplefilter("ignore")  # pkg_resources and declare_namespace warn on every use
     if sys.argv[1:] == ["--observe"]:
         print(json.dumps(observe(json.loads(sys.stdin.read()))))
         return
-    DOCTOR, workdir = sys.argv[1], sys.argv[2]
+    doctor_file, workdir = sys.argv[1], sys.argv[2]
     if sys.argv[3:] == ["import-pkg_resources"]:
         import pkg_resources  # noqa: F401
-    spec = importlib.util.spec_from_file_location("namespace_doctor", DOCTOR)
+    spec = importlib.util.spec_from_file_location("namespace_doctor", doctor_file)
     doctor = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = doctor
     spec.loader.exec_module(doctor)
