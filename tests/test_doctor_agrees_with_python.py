@@ -17,6 +17,7 @@ import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from itertools import combinations, count
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from layouts import (
     AFTER_INSTALL,
     CREATORS,
     DIST_NAMES,
+    INSTALLED,
     KINDS,
     LAUNCHES,
     PKG_RESOURCES,
@@ -38,7 +40,7 @@ from layouts import (
     Layout,
     plan,
 )
-from toolchain import pkg_resources_wheel
+from toolchain import bundled_wheel, pkg_resources_wheel
 
 DOCTOR = ROOT / CONSUMER / CONSUMER / "doctor.py"
 ORACLE = ROOT / "tests" / "lib" / "oracle.py"
@@ -47,8 +49,12 @@ ORACLE = ROOT / "tests" / "lib" / "oracle.py"
 class Oracle:
     """One interpreter's oracles: a real venv per creator (with setuptools 80 or none), a tests/lib/oracle.py process per creator and pkg_resources state, each made on first use."""
 
-    def __init__(self, python: Path, workdir: Path) -> None:
+    def __init__(self, python: Path, version: str, workdir: Path) -> None:
         self.python, self.workdir = python, workdir
+        # The pip of placement pip: the release virtualenv seeds this interpreter's venvs with, unpacked.
+        self.pip = workdir / "pip"
+        with zipfile.ZipFile(bundled_wheel("pip", version)) as wheel:
+            wheel.extractall(self.pip)
         self.venvs: dict[tuple[str, bool], Path] = {}
         self.processes: dict[tuple[str, str], subprocess.Popen] = {}
         self.tops = count()
@@ -99,7 +105,8 @@ class Oracle:
                 env={
                     **hermetic_env(),
                     "ORACLE_DEBUG": os.environ.get("ORACLE_DEBUG", ""),
-                    "ORACLE_UV": uv_binary(),  # what installs the wheels of placement pip
+                    "ORACLE_UV": uv_binary(),  # what installs the wheels of placement uv
+                    "ORACLE_PIP": str(self.pip),
                 },
                 cwd=folder,
             )
@@ -140,7 +147,7 @@ def oracle(tier_python, tmp_path_factory):
     if python is None:
         pytest.skip(missing_reason(tier_python))
     workdir = scratch_folder(tmp_path_factory, f"oracle {tier_python}")
-    made = Oracle(python, workdir)
+    made = Oracle(python, tier_python, workdir)
     try:
         yield made
     finally:
@@ -198,9 +205,10 @@ def layouts(draw) -> Layout:
     pkg_resources = draw(st.sampled_from(PKG_RESOURCES))
     # A doctor started in a process of its own has not imported pkg_resources.
     launch = "in-process" if pkg_resources == "imported" else draw(st.sampled_from(LAUNCH_DRAWS))
-    # A pip install writes into the venv's own site-packages: only where the doctor starts apart.
+    # pip and uv install into the venv's own site-packages: only where the doctor starts apart,
     # and there, as often as three other placements together (it is where RECORD causes arise).
-    placements = [p for p in PLACEMENTS if p != "pip"] + (["pip"] * 3 if launch != "in-process" else [])
+    installed = ["pip", "pip", "uv"] if launch != "in-process" else []
+    placements = [p for p in PLACEMENTS if p not in INSTALLED] + installed
     if launch == "script":
         # A doctor asked about nothing finds shared names by their folders and by RECORDs: there,
         # each distribution in a folder of its own or installed with its RECORD, as environments
@@ -213,7 +221,7 @@ def layouts(draw) -> Layout:
         # A legacy nspkg install declares TOP a namespace: its __init__ is pkg_resources-style.
         top_kinds = [k for k in KINDS if k.startswith("pkg_resources")] if placement == "nspkg" else KINDS
         levels = (draw(st.sampled_from(top_kinds)), draw(st.sampled_from(KINDS)))
-        after = draw(st.sampled_from(AFTER_INSTALL)) if placement == "pip" else ""
+        after = draw(st.sampled_from(AFTER_INSTALL)) if placement in INSTALLED else ""
         dists.append(Dist(name, levels, placement, draw(st.sampled_from(STRAY_DRAWS)), after))
     return Layout(tuple(dists), pkg_resources, draw(st.sampled_from(CREATORS)), launch)
 
@@ -341,7 +349,7 @@ REGRESSIONS = [
     # unreachable where nothing else provides the name.
     Layout((dist("da", "regular", "regular", "site"), dist("db", "regular", "regular", "pkgfile"))),
     Layout((dist("da", "regular", "regular", "pkgfile"), dist("db", "regular", "regular", "pkgfile"))),
-    # Wheels pip-style installed with their RECORD: two regular ns/__init__.py, the later one's copy
+    # Wheels installed with their RECORD: two regular ns/__init__.py, the later one's copy
     # over the earlier's (overwritten, though every leaf imports); a leaf module deleted by hand
     # (removed), or edited (a note); one of two uninstalled, taking the __init__.py both
     # shipped (removed: on 3.12 and later importlib.metadata no longer lists that file).
@@ -362,6 +370,20 @@ REGRESSIONS = [
             dist("db", "pkgutil", "pkgutil", "pip", after="uninstalled"),
         ),
         launch="script",
+    ),
+    # pip compiles what it installs and lists the bytecode in RECORD (no hash), uv does neither: the
+    # __init__.py pip installed, overwritten by uv's, then gone with uv's uninstall, leaves pip's
+    # stale bytecode, which Python does not import without its source.
+    Layout(
+        (
+            dist("da", "regular", "regular", "pip"),
+            dist("db", "regular", "pkgutil", "uv", after="uninstalled"),
+        ),
+        launch="script",
+    ),
+    Layout(
+        (dist("da", "pkgutil", "regular", "uv"), dist("db", "pkgutil", "regular", "pip", after="deleted")),
+        launch="module",
     ),
     # Found by make fuzz: asked about nothing, with one distribution left after the other's
     # uninstall, the doctor has no shared name to report, though that one's own __init__ fails
@@ -407,9 +429,11 @@ def with_examples(test):
 def test_the_doctor_predicts_what_python_imports(oracle, layout):
     """For every generated layout, the doctor's winner, ``__path__``, importable leaves and verdict are what CPython does."""
     laid, answer = oracle.ask(layout)
-    # What `make fuzz` counts (--hypothesis-show-statistics): layouts per creator, launch, pkg_resources.
+    # What `make fuzz` counts (--hypothesis-show-statistics): layouts per creator, launch, pkg_resources, installer.
     event(f"{layout.creator} venv, doctor {layout.launch}")
     event(f"pkg_resources {layout.pkg_resources}")
+    for installer in sorted({d.placement for d in layout.dists} & set(INSTALLED)):
+        event(f"a wheel installed by {installer}")
     assert disagreements(laid, answer) == [], f"layout: {layout}\n{json.dumps(answer, indent=1)}"
 
 
@@ -489,11 +513,11 @@ def test_every_pair_of_dimensions_is_generated():
         pair = {a: x, b: y}
         if pair.get("placement") == "nspkg" and "top" in pair and not pair["top"].startswith("pkg_resources"):
             return False
-        if pair.get("after") and pair.get("placement", "pip") != "pip":
-            return False  # only a pip-installed leaf is changed after install
-        # pip installs (and so changes after install) only where the doctor starts apart, which
-        # never has pkg_resources imported.
-        apart = pair.get("placement") == "pip" or bool(pair.get("after"))
+        if pair.get("after") and pair.get("placement", "pip") not in INSTALLED:
+            return False  # only an installed leaf is changed after install
+        # pip and uv install (and so change after install) only where the doctor starts apart,
+        # which never has pkg_resources imported.
+        apart = pair.get("placement") in INSTALLED or bool(pair.get("after"))
         if apart and (pair.get("launch") == "in-process" or pair.get("pkg_resources") == "imported"):
             return False
         if pair.get("launch") == "script" and pair.get("placement") in UNSEEN_ALONE:

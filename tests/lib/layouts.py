@@ -50,9 +50,12 @@ PLACEMENTS = (
     "zip-bare",  # a zip archive on PYTHONPATH without directory entries (zipimport finds no PEP 420 portion there)
     "pkgfile",  # a folder no path entry names, listed in site-packages' TOP.pkg (read by pkgutil.extend_path)
     "pth-hidden",  # its project folder on the line of a .pth whose name starts with a dot (skipped from 3.13 on)
-    "pip",  # a wheel uv pip installs into the venv's site-packages, with its RECORD (a doctor in a process of its own)
+    "pip",  # a wheel pip installs into the venv's site-packages: its RECORD, its bytecode compiled
+    "uv",  # a wheel `uv pip install` installs there: its RECORD, no bytecode
 )
-# What happens to a pip-installed distribution's leaf module after the install.
+# The placements that install a wheel into the venv's own site-packages (a doctor in a process of its own).
+INSTALLED = ("pip", "uv")
+# What happens to an installed (pip or uv) distribution's leaf module after the install.
 AFTER_INSTALL = (
     "",  # nothing
     "deleted",  # deleted by hand: the doctor's removed (broken), and the module no longer imports
@@ -101,7 +104,7 @@ class Dist:
     levels: tuple[str, str]  # the kind of TOP/ and of TOP/sub/
     placement: str
     stray: str = ""  # one of STRAYS
-    after: str = ""  # one of AFTER_INSTALL (placement pip only)
+    after: str = ""  # one of AFTER_INSTALL (placements INSTALLED only)
 
     @property
     def declared(self) -> list[int]:
@@ -147,7 +150,7 @@ def package_files(top: str, dist: Dist) -> list[dict]:
                 entry["compile"] = True
             files.append(entry)
     files.append({"path": f"{top}/sub/leaf_{dist.name}/__init__.py", "text": f'LEAF = "{dist.name}"\n'})
-    if dist.placement == "pip":  # the leaf module the test imports, the one changed after install
+    if dist.placement in INSTALLED:  # the leaf module the test imports, the one changed after install
         files.append({"path": f"{top}/sub/leaf_{dist.name}/mod.py", "text": f'MOD = "{dist.name}"\n'})
     if dist.stray == "module":
         files.append({"path": f"{top}.py", "text": f'STRAY = "{dist.name}"\n'})
@@ -284,8 +287,15 @@ def plan(layout: Layout, top: str) -> dict:
             archive = f"{dist.name}.zip"
             zips.append({"path": archive, "files": package, "folders": dist.placement == "zip"})
             pythonpath.append(archive)
-        elif dist.placement == "pip":
-            wheels.append({"name": f"{top}-{dist.name}", "files": package, "after": dist.after})
+        elif dist.placement in INSTALLED:
+            wheels.append(
+                {
+                    "name": f"{top}-{dist.name}",
+                    "files": package,
+                    "after": dist.after,
+                    "installer": dist.placement,
+                }
+            )
         elif dist.placement == "pkgfile":
             put(f"pkg-{dist.name}", package)
             pkgfile_lines.append(f"{{root}}/pkg-{dist.name}/{top}\n")
@@ -313,7 +323,7 @@ def plan(layout: Layout, top: str) -> dict:
         "site": "site",
         "shared": [top, f"{top}.sub"],
         "leaves": [
-            f"{top}.sub.leaf_{dist.name}" + (".mod" if dist.placement == "pip" else "")
+            f"{top}.sub.leaf_{dist.name}" + (".mod" if dist.placement in INSTALLED else "")
             for dist in layout.dists
         ],
         # Leaves that only a .pth line puts on sys.path: site may skip the file (a dot-named one

@@ -47,6 +47,7 @@ import site
 import subprocess
 import sys
 import sysconfig
+import tempfile
 import traceback
 import warnings
 import zipfile
@@ -93,18 +94,81 @@ def _wheel(folder: str, name: str, files: list[dict], root: str) -> tuple[str, d
     return wheel, {k: v for k, v in contents.items() if ".dist-info/" not in k}
 
 
+class Pip:
+    """pip itself, the release virtualenv seeds this interpreter's venvs with (ORACLE_PIP: the wheel,
+    unpacked), as ``python -m pip`` in this venv runs it: imported once, in a process of this venv's
+    Python that forks a child for each command. A fresh pip costs 1 to 3 s to start on a 2-core
+    machine; a child of one that has imported what pip needs, 0.2 s."""
+
+    def __init__(self) -> None:
+        self.process: subprocess.Popen | None = None
+
+    def __call__(self, *args: str) -> None:
+        if self.process is None:
+            # Without -B: the first process compiles pip's modules into its folder, the others load them.
+            cmd = [sys.executable, os.path.abspath(__file__), "--pip", os.environ["ORACLE_PIP"]]
+            self.process = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.process.stdin.write(json.dumps(args) + "\n")
+        self.process.stdin.flush()
+        answer = json.loads(self.process.stdout.readline())
+        if answer["status"]:
+            raise RuntimeError(f"pip {' '.join(args)} exited {answer['status']}:\n{answer['output']}")
+
+    def close(self) -> None:
+        if self.process is not None:
+            self.process.stdin.close()
+            self.process.wait(timeout=60)
+            self.process.stdout.close()
+
+
+def serve_pip(folder: str) -> None:
+    """The process behind Pip: runs pip's own main() on each line's arguments, in a forked child."""
+    sys.path.insert(0, folder)
+    from pip._internal.cli.main import main as pip
+    from pip._internal.commands import create_command
+
+    for command in ("install", "uninstall"):  # imports what each needs, once, before any fork
+        create_command(command)
+    for line in sys.stdin:
+        with tempfile.TemporaryFile() as output:
+            child = os.fork()
+            if child == 0:
+                os.dup2(output.fileno(), 1)
+                os.dup2(output.fileno(), 2)
+                status = 70
+                try:
+                    status = pip(json.loads(line)) or 0
+                finally:
+                    sys.stdout.flush()
+                    sys.stderr.flush()
+                    os._exit(status)
+            _, status = os.waitpid(child, 0)
+            output.seek(0)
+            said = output.read().decode(errors="replace")
+        print(json.dumps({"status": os.waitstatus_to_exitcode(status), "output": said}), flush=True)
+
+
+PIP = Pip()
+
+
 def install_wheels(root: str, plan: dict, site_packages: str) -> tuple[list[str], list[str]]:
-    """uv pip installs the plan's wheels in order, then does to each what it says (leave, delete or edit its
-    leaf module, uninstall it). Returns the causes the installed files now show, from what each wheel
-    shipped and what was done (not from the doctor), and the leaves uninstalled."""
+    """pip or uv installs the plan's wheels in order, then does to each what it says (leave, delete or edit
+    its leaf module, uninstall it, with the installer that installed it). Returns the causes the installed
+    files now show, from what each wheel shipped and what was done (not from the doctor), and the leaves
+    uninstalled."""
     folder = os.path.join(root, "wheels")
     os.makedirs(folder, exist_ok=True)
     uv = [os.environ["ORACLE_UV"], "pip"]
-    options = ["--python", sys.executable, "--offline", "--no-config"]
+    uv_options = ["--python", sys.executable, "--offline", "--no-config"]
+    # As a user types them but for isolation (no configuration, no PIP_* variables) and quiet.
+    pip_options = ["--isolated", "--disable-pip-version-check", "--quiet"]
     shipped: dict[str, dict[str, bytes]] = {}
     for spec in plan.get("wheels", []):
         wheel, shipped[spec["name"]] = _wheel(folder, spec["name"], spec["files"], root)
-        _run([*uv, "install", *options, "--no-index", "--no-deps", "--no-cache", wheel])
+        if spec["installer"] == "pip":
+            PIP("install", *pip_options, "--root-user-action=ignore", "--no-index", "--no-deps", wheel)
+        else:
+            _run([*uv, "install", *uv_options, "--no-index", "--no-deps", "--no-cache", wheel])
     causes, uninstalled = set(), []
     for spec in plan.get("wheels", []):
         leaf = next(entry["path"] for entry in spec["files"] if entry["path"].endswith("/mod.py"))
@@ -117,7 +181,10 @@ def install_wheels(root: str, plan: dict, site_packages: str) -> tuple[list[str]
                 file.write("# edited after install\n")
             causes.add("modified")
         elif spec["after"] == "uninstalled":
-            _run([*uv, "uninstall", *options, spec["name"]])
+            if spec["installer"] == "pip":
+                PIP("uninstall", *pip_options, "--yes", spec["name"])
+            else:
+                _run([*uv, "uninstall", *uv_options, spec["name"]])
             uninstalled.append(os.path.dirname(leaf).replace("/", "."))
     gone = {
         name
@@ -369,6 +436,9 @@ def main() -> None:
     if sys.argv[1:] == ["--observe"]:
         print(json.dumps(observe(json.loads(sys.stdin.read()))))
         return
+    if sys.argv[1] == "--pip":
+        serve_pip(sys.argv[2])
+        return
     doctor_file, workdir = sys.argv[1], sys.argv[2]
     if sys.argv[3:] == ["import-pkg_resources"]:
         import pkg_resources  # noqa: F401
@@ -383,6 +453,7 @@ def main() -> None:
         except Exception:
             answer = {"error": traceback.format_exc()}
         print(json.dumps(answer), flush=True)
+    PIP.close()
 
 
 if __name__ == "__main__":
