@@ -82,7 +82,7 @@ def test_matrix_cell_consumer_prints_both_results_or_the_recorded_exception(cell
         assert (run.consumer.returncode, shown) == (1, recorded["note"])
         # A .pth line that failed at start-up (Python printed it) is "broken"; everything else a collision.
         expected = "broken" if failed_at_start_up(run) else "collision"
-        assert (run.verdict() or "").startswith(f"VERDICT: {expected}: ")
+        assert (run.verdict() or "").startswith(f"{expected}: ")
     else:
         assert (run.consumer.returncode, run.consumer.output) == (0, CONSUMER_OUTPUT)
 
@@ -359,11 +359,12 @@ def test_pdm_editables_mode_falls_back_to_a_path_entry_for_namespace_packages(ce
     assert all(portion["via"].startswith("path entry ") for portion in portions)
 
 
-# What the consumer prints after the doctor's verdict, for each cause of an ImportError (text, not JSON).
+# What the consumer prints after the doctor's verdict, for each cause of an ImportError (text, not JSON;
+# its line breaks and indents made single spaces).
 FIXES = {
-    "hidden-portion": "FIX: make the shared levels PEP 420 namespace packages",
-    "overwritten": "FIX: two editable installs wrote the same .pth file (flit-core names it after the module)",
-    "failed-pth": "FIX: install editables in this environment (_editable_impl_azure_functions_agent_",
+    "hidden-portion": "PEP 420 namespace packages: delete their __init__ in each project that ships one",
+    "overwritten": "help: two editable installs wrote the same .pth file (flit-core names it after the module)",
+    "failed-pth": "help: install editables (_editable_impl_azure_functions_agent_",
 }
 
 
@@ -374,7 +375,7 @@ def test_matrix_cell_consumer_prints_the_doctor_s_fix_for_its_cause(cell):
     causes = run.diagnosis()["causes"]
     assert causes
     for cause in causes:
-        assert FIXES[cause] in run.consumer.output
+        assert FIXES[cause] in " ".join(run.consumer.output.split())
 
 
 def test_interpreters_that_disagree_are_named_in_the_grid_and_kept_apart_in_matrix_json():

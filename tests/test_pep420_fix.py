@@ -21,6 +21,8 @@ from harness import (
     apply_fix,
     exception_line,
     fix_patch,
+    flat,
+    here,
 )
 
 
@@ -58,18 +60,23 @@ def test_a_stale_build_folder_puts_the_deleted_init_back(make_scenario):
         copy.parent.mkdir(parents=True)
         shutil.copy2(shared, copy)
         (s.project(DURABLE) / venv / "pyvenv.cfg").write_text("home = /usr/bin\n")
-    # The namespace doctor names the trap and its fix, not the generic PEP 420 advice.
+    # The namespace doctor names the trap and its fix, not the generic PEP 420 advice; its paths are
+    # shown relative to the folder it ran in.
     build = s.project(DURABLE) / "build"
     report = s.doctor()
     assert report.returncode == 1
     assert (
-        f"{shared}: installed by {DURABLE} from {s.project(DURABLE)}, which no longer has it:"
-        f" setuptools put it back from the stale {build}"
-    ) in report.output
-    assert f"FIX: delete {build}, then reinstall {DURABLE}.\n" in report.output
+        f"{here(s, shared)}: installed by {DURABLE} from {here(s, s.project(DURABLE))}, which no longer has it:"
+        f" setuptools put it back from the stale {here(s, build)}"
+    ) in flat(report.output)
+    assert f"help: delete the stale build/ folder of {DURABLE}'s project, then reinstall it" in report.output
 
-    shutil.rmtree(build)
-    assert s.install(DURABLE, "regular").returncode == 0
+    # Pasted as printed: the build/ folder goes, the reinstall leaves the deleted file out.
+    pasted = s.follow_help(report)
+    assert [(r.cmd[:3], r.returncode) for r in pasted] == [
+        (["rm", "-r", "--"], 0),
+        ([here(s, s.venv.python), "-m", "pip"], 0),
+    ]
     assert not shared.exists()
     assert s.doctor().returncode == 0
 
@@ -84,19 +91,21 @@ def test_an_editable_install_from_before_the_fix_is_named_stale(make_scenario):
     report = s.doctor()
     assert exception_line(run.output) == "ModuleNotFoundError: No module named 'azurefunctions'"
     assert report.returncode == 1
+    python = here(s, s.venv.python)
     for dist in DISTRIBUTIONS:
-        folder = s.project(dist) / "azurefunctions"
+        folder = here(s, s.project(dist) / "azurefunctions")
         assert (
             f"is stale: azurefunctions: recorded as a regular package, but {folder} has no __init__.py now"
-            in report.output
+            in flat(report.output)
         )
-        assert f"FIX: reinstall {dist}: pip install -e {s.project(dist)}\n" in report.output
+        assert f"\n    {python} -m pip install -e {here(s, s.project(dist))}\n" in report.output
 
     as_json = json.loads(s.doctor("--json").output)
     assert (as_json["verdict"], as_json["causes"][-1]) == ("stale", "stale-finder")
     assert {entry["distribution"] for entry in as_json["stale_finders"]} == set(DISTRIBUTIONS)
 
-    assert s.install_both("editable", "editable") == [0, 0]
+    # Pasted as printed: both reinstalled, the consumer runs and the doctor says healthy.
+    assert [r.returncode for r in s.follow_help(report)] == [0, 0]
     assert s.consumer().output == CONSUMER_OUTPUT
     assert s.doctor().returncode == 0
 
@@ -110,13 +119,16 @@ def test_a_stale_build_in_both_projects_is_named_as_the_cause(make_scenario):
 
     report = s.doctor()
     assert report.returncode == 1
-    assert "VERDICT: stale: 4 installed file(s) put back from a stale build/ folder." in report.output
+    assert report.output.startswith("stale: ")
     for dist in DISTRIBUTIONS:
-        assert report.output.count(f"FIX: delete {s.project(dist) / 'build'}, then reinstall {dist}.\n") == 1
+        assert report.output.count(f"\n    rm -r -- {here(s, s.project(dist) / 'build')}\n") == 1
     assert "stop shipping the same file" not in report.output
     as_json = json.loads(s.doctor("--json").output)
     assert (as_json["verdict"], as_json["causes"], as_json["overwritten"]) == ("stale", ["stale-build"], [])
     assert len(as_json["stale_builds"]) == 4
+    # Pasted as printed: each build/ folder goes and its project is reinstalled; then healthy.
+    assert [r.returncode for r in s.follow_help(report)] == [0] * 4
+    assert s.doctor().returncode == 0
 
 
 def test_a_fresh_install_from_a_package_dir_layout_is_not_a_stale_build(make_scenario):

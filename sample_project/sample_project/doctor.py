@@ -14,7 +14,7 @@ and the distribution that owns each folder. It also checks the installed
 files against their distributions' RECORDs (every file looked for; those whose
 content can matter hashed; --all-files: every file hashed).
 
-Exit statuses: see EXIT_STATUSES below, which --help prints.
+Exit statuses, and every word the report uses: legend(), which --help prints.
 
 Standard library only; Python 3.9+. Works as a single file copied anywhere.
 """
@@ -33,16 +33,21 @@ import json
 import locale
 import marshal
 import os
+import shlex
 import site
 import stat
 import sys
 import zipfile
 from dataclasses import asdict, dataclass, field
+from fnmatch import fnmatch
 from importlib import metadata
 from itertools import chain
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+# The doctor's version, and its JSON report's schema (README.md: "The doctor's JSON").
+VERSION = "2.0"
+SCHEMA = 1
 # Folders and files that could not be read during this run, with the reason.
 UNREADABLE: dict[str, str] = {}
 
@@ -1431,6 +1436,8 @@ class Distribution:
     folders: set[str] = field(
         default_factory=set
     )  # the folders its RECORD lists files in, as RECORD spells them
+    installer: str | None = None  # its INSTALLER file: pip, uv, ...
+    target: str | None = None  # the folder it was installed into, when that is no site-packages (--target)
 
     def describe(self) -> str:
         return f"{self.name} (editable)" if self.editable_project else self.name
@@ -1507,11 +1514,14 @@ def _metadata_name(dist: metadata.Distribution) -> str:
 def installed_distributions(path: list[str]) -> list[Distribution]:
     found: dict[str, Distribution] = {}
     known: dict[str, str] = {}  # each folder's real path, computed once
+    # Where installers put distributions; any other folder holding one is a --target folder.
+    sites = {_key(folder) for folder in [*site.getsitepackages(), site.getusersitepackages()]}
     for dist in metadata.distributions(path=[entry or os.curdir for entry in path]):
         name = _metadata_name(dist)
         if name in found:
             continue  # shadowed by an earlier path entry, as importlib.metadata itself does
         record = Distribution(name, *_direct_url(dist))
+        record.installer = (dist.read_text("INSTALLER") or "").strip() or None
         try:
             rows = _record_rows(dist)
         except Exception as error:  # a corrupt RECORD: csv errors, bad rows, undecodable bytes
@@ -1521,6 +1531,8 @@ def installed_distributions(path: list[str]) -> list[Distribution]:
         # A dist-info folder's files are relative to the folder holding it (PathDistribution.locate_file):
         # joined as strings, since RECORDs list tens of thousands of files.
         base = os.fspath(dist.locate_file("")) if isinstance(dist, metadata.PathDistribution) else None
+        if base is not None and _key(base) not in sites:
+            record.target = base
         prefix = base.rstrip(os.sep) + os.sep if base is not None else None
         for relative, digest, size in rows or ():
             try:
@@ -1707,17 +1719,20 @@ class Environment:
                 add(Path(folder), f"{name}.__path__")
         return list(seen.values())
 
-    def owner(self, folder: Path) -> str | None:
+    def owners(self, folder: Path) -> list[Distribution]:
+        """The distributions that install ``folder`` (files inside it) or the module file itself."""
         key = _key(folder)
-        owners = []
+        found = []
         for dist in self.distributions:
             project = dist.editable_project
-            # A folder's owner has files inside it; a module's owner lists the file itself.
             if (project is not None and (key + os.sep).startswith(_key(project) + os.sep)) or any(
                 path.startswith(key + os.sep) or path == key for path in dist.files
             ):
-                owners.append(dist.describe())
-        return ", ".join(sorted(owners)) or None
+                found.append(dist)
+        return sorted(found, key=lambda dist: dist.name)
+
+    def owner(self, folder: Path) -> str | None:
+        return ", ".join(dist.describe() for dist in self.owners(folder)) or None
 
     def report(self, name: str) -> Report:
         resolution = self.resolve(name)
@@ -1870,7 +1885,14 @@ class Environment:
                     # folder (a script in bin/), is a note.
                     inside = ".." not in file.relative.split("/")
                     state = "missing" if inside and _is_dir(folder) else "deleted"
-                    changed.append({"distribution": dist.name, "file": file.location, "state": state})
+                    changed.append(
+                        {
+                            "distribution": dist.name,
+                            "file": file.location,
+                            "relative": file.relative,
+                            "state": state,
+                        }
+                    )
                     continue
                 needed = (
                     everything
@@ -1897,6 +1919,7 @@ class Environment:
                         {
                             "distribution": dist.name,
                             "file": file.location,
+                            "relative": file.relative,
                             "state": "replaced",
                             "by": others or None,
                         }
@@ -1934,17 +1957,13 @@ class Environment:
                 has_init = _is_file(Path(folder, "__init__.py"))
                 is_module = any(_is_file(Path(folder).with_suffix(s)) for s, _ in loader_suffixes())
                 if not _is_dir(folder) and not is_module:
-                    problems.append(f"{name}: {folder} no longer exists")
+                    problems.append({"name": name, "folder": folder, "now": "gone"})
                 elif _is_dir(folder) and name not in finder.namespaces and not has_init and not is_module:
-                    problems.append(
-                        f"{name}: recorded as a regular package, but {folder} has no __init__.py now"
-                    )
+                    problems.append({"name": name, "folder": folder, "now": "no-init"})
             for name, folders in sorted(finder.namespaces.items()):
                 for folder in folders:
                     if _is_file(Path(folder, "__init__.py")):
-                        problems.append(
-                            f"{name}: recorded as a namespace, but {folder} has an __init__.py now"
-                        )
+                        problems.append({"name": name, "folder": folder, "now": "init"})
             if problems:
                 owner = next((d for d in self.distributions if _key(finder.file) in d.files), None)
                 stale.append(
@@ -2029,6 +2048,8 @@ class Diagnosis:
     system: str | None  # why the import system itself cannot be modelled
     failed_pth: list[dict] = field(default_factory=list)  # .pth import lines that failed at start-up
     unlisted_zip_folders: list[dict] = field(default_factory=list)  # zip folders zipimport cannot see
+    fixes: list[Fix] = field(default_factory=list)
+    accepting: tuple[str, ...] = ()  # --accept patterns: CAUSE or CAUSE:GLOB
 
     @property
     def hidden(self) -> list[Report]:
@@ -2091,305 +2112,764 @@ class Diagnosis:
     def undecided(self) -> list[Report]:
         return [r for r in self.reports if r.undecided]
 
-    @property
-    def status(self) -> int:
-        if (
-            self.hidden
-            or self.broken
-            or self.unreachable
-            or self.overwritten
-            or self.removed
-            or self.stale_builds
-            or self.stale_finders
-            or self.failed_pth
-            or self.unimportable
-        ):
-            return 1
-        if self.undecided or self.system:
-            return 3
-        return 0
+    def findings(self) -> list[Finding]:
+        """Every problem and note, one per name or file, each marked accepted if an --accept pattern matches."""
+        found = []
+        for r in self.hidden:
+            if r.module_wins:
+                text = (
+                    f"a module, {said(r.winner or '')}, takes the name {r.name}: no folder of it is searched"
+                )
+            else:
+                hidden = ", ".join(said(p.folder) for p in r.hidden if p not in r.shadowed)
+                text = f"{r.name}: Python takes {said(r.winner or '')} and hides {hidden}"
+            found.append(Finding("hidden-portion", r.name, text))
+        found += [
+            Finding(
+                "broken-init",
+                r.name,
+                f"the __init__ of {r.name} fails, so nothing below it imports",
+            )
+            for r in self.broken
+        ]
+        found += [
+            Finding("unreachable", r.name, f"nothing imports {r.name}, though folders provide it")
+            for r in self.unreachable
+        ]
+        for e in self.failed_pth:
+            lacks = f": {', '.join(e['lacks'])} is not installed" if e["lacks"] else ""
+            found.append(
+                Finding(
+                    "failed-pth",
+                    e["file"],
+                    f"{said(e['file'])}: its line `{e['line'].replace(' ', UNBROKEN_SPACE)}` failed at start-up ({e['module']} did not"
+                    f" import{lacks}); Python printed why before anything else",
+                )
+            )
+        for e in self.overwritten:
+            by = " and ".join(e["by"])
+            text = f"{said(e['file'])}: installed by {e['distribution']}, silently replaced by {by}'s copy"
+            if e["file"].endswith(".pth"):
+                text += (
+                    f"; a .pth file puts folders on sys.path: only {by}'s are there now, so what"
+                    f" {e['distribution']}'s added (an editable install's project folder) is not importable"
+                )
+            found.append(Finding("overwritten", e["file"], text))
+        found += [
+            Finding(
+                "removed",
+                e["file"],
+                f"{said(e['file'])}: installed by {e['distribution']}, now missing: deleted by hand, or by"
+                " uninstalling another distribution that shipped it too (nothing left tells which)",
+            )
+            for e in self.removed
+        ]
+        found += [
+            Finding(
+                "unlisted-zip-folder",
+                e["name"],
+                f"{said(e['archive'])} holds {e['name']} under {e['folder']}/ but no entry for that folder:"
+                " zipimport finds no namespace portion there, so what is below it cannot be imported",
+            )
+            for e in self.unimportable
+        ]
+        found += [
+            Finding(
+                "stale-build",
+                e["file"],
+                f"{said(e['file'])}: installed by {e['distribution']} from {said(e['source'])}, which no longer"
+                f" has it: setuptools put it back from the stale {said(Path(e['source'], 'build'))}",
+            )
+            for e in self.stale_builds
+        ]
+        found += [
+            Finding(
+                "stale-finder",
+                e["finder"],
+                f"{said(e['finder'])}: the editable finder of {e['distribution'] or '?'} is stale: {problem}",
+            )
+            for e in self.stale_finders
+            for problem in map(_finder_problem, e["problems"])
+        ]
+        found += [
+            Finding("cannot-tell", r.name, f"the doctor cannot tell what Python imports for {r.name}")
+            for r in self.undecided
+        ]
+        if self.system:
+            found.append(
+                Finding(
+                    "cannot-tell",
+                    "",
+                    f"the doctor cannot model this interpreter's import system: {self.system}",
+                )
+            )
+        unimportable = self.unimportable
+        notes = [
+            *(
+                Finding(
+                    "modified",
+                    e["file"],
+                    f"{said(e['file'])}: installed by {e['distribution']}, changed since, and no installed"
+                    " distribution ships this content: a local modification, not a collision",
+                )
+                for e in self.modified
+            ),
+            *(
+                Finding(
+                    "deleted",
+                    e["file"],
+                    f"{said(e['file'])}: installed by {e['distribution']}, deleted since, with its folder or"
+                    " outside the packages (a trimmed image, a script): not a namespace problem",
+                )
+                for e in self.deleted
+            ),
+            *(
+                Finding(
+                    "shared-file",
+                    e["file"],
+                    f"{said(e['file'])} is claimed by {' and '.join(e['distributions'])}: uninstalling either"
+                    " removes it for both",
+                )
+                for e in self.shared_files
+            ),
+            *(
+                Finding(
+                    "shadowed-module",
+                    p.folder,
+                    f"{said(p.folder)} (owner: {p.owner or 'none found'}) is a module named {r.name}, shadowed"
+                    f" by the package Python imports ({said(r.winner or '')}): it cannot be imported, and it"
+                    " hides nothing of the package",
+                )
+                for r in self.reports
+                for p in r.shadowed
+            ),
+            *(
+                Finding(
+                    "unseen-zip-folder",
+                    e["name"],
+                    f"{said(e['archive'])} holds files under {e['folder']}/ but no entry for that folder:"
+                    " zipimport finds no namespace portion there, so they cannot be imported",
+                )
+                for e in self.unlisted_zip_folders
+                if e not in unimportable
+            ),
+            *(Finding("unreadable", name, f"{name}: {problem}") for name, problem in self.problems.items()),
+            *(
+                Finding(
+                    "unreadable",
+                    folder,
+                    f"cannot read {said(folder)} ({reason}): what it holds is not in this report",
+                )
+                for folder, reason in sorted(self.unreadable.items())
+            ),
+        ]
+        for finding in found + notes:
+            finding.accepted = any(accepts(pattern, finding) for pattern in self.accepting)
+        return found + notes
+
+    def _open(self) -> list[Finding]:
+        return [f for f in self.findings() if not f.accepted and CAUSES[f.cause].verdict != "note"]
 
     @property
     def verdict(self) -> str:
-        """The verdict's first word: collision (distributions break each other), broken, stale, cannot tell, healthy."""
-        if self.hidden or self.overwritten:
-            return "collision"
-        if self.broken or self.failed_pth or self.unimportable or self.removed:
-            return "broken"
-        if self.stale_builds or self.stale_finders:
-            return "stale"
-        if self.unreachable:
-            return "missing"
-        return {0: "healthy", 3: "cannot tell"}[self.status]
+        """The worst verdict an open (not accepted) problem gives: collision, broken, stale, missing, cannot-tell; else healthy."""
+        given = {CAUSES[f.cause].verdict for f in self._open()}
+        return next((v for v in VERDICTS if v in given), "healthy")
 
-    def findings(self) -> list[str]:
-        """What makes the status 1, one phrase a cause."""
-        packages = [r for r in self.hidden if not r.module_wins]
-        modules = [r for r in self.hidden if r.module_wins]
-        named = [
-            (packages, f"a package hides other portions of {', '.join(r.name for r in packages)}"),
-            (modules, f"a module hides every portion of the package {', '.join(r.name for r in modules)}"),
-            (
-                self.broken,
-                f"the __init__ of {', '.join(r.name for r in self.broken)} fails, so nothing below it imports",
-            ),
-            (
-                self.unreachable,
-                f"nothing imports {', '.join(r.name for r in self.unreachable)}, though folders provide it",
-            ),
-            (
-                self.overwritten,
-                f"{len(self.overwritten)} installed file(s) silently replaced by another distribution's copy",
-            ),
-            (self.removed, f"{len(self.removed)} installed file(s) missing from their folder"),
-            (
-                self.stale_builds,
-                f"{len(self.stale_builds)} installed file(s) put back from a stale build/ folder",
-            ),
-            (self.stale_finders, f"{len(self.stale_finders)} stale editable finder(s)"),
-            (
-                self.failed_pth,
-                f"{len(self.failed_pth)} .pth line(s) failed at start-up, so what they set up is missing",
-            ),
-            (
-                self.unimportable,
-                "a zip archive on the path holds "
-                + ", ".join(sorted({e["name"] for e in self.unimportable}))
-                + " without a directory entry, so zipimport cannot import what is below it",
-            ),
-        ]
-        return [phrase for found, phrase in named if found]
+    @property
+    def status(self) -> int:
+        return STATUSES[self.verdict]
 
     def causes(self) -> list[str]:
-        named = [
-            (self.hidden, "hidden-portion"),
-            (self.broken, "broken-init"),
-            (self.unreachable, "unreachable"),
-            (self.overwritten, "overwritten"),
-            (self.removed, "removed"),
-            (self.stale_builds, "stale-build"),
-            (self.stale_finders, "stale-finder"),
-            (self.failed_pth, "failed-pth"),
-            (self.unimportable, "unlisted-zip-folder"),
-            (self.undecided or self.system, "cannot-tell"),
-            (self.modified, "modified"),
-            (self.deleted, "deleted"),
-        ]
-        return [cause for found, cause in named if found]
+        """The causes of the open problems, one spelling each (no notes)."""
+        return list(dict.fromkeys(f.cause for f in self._open()))
+
+    def open_fixes(self) -> list[Fix]:
+        """The fixes of problems still open: none for what was accepted."""
+        open_causes = set(self.causes())
+        return [fix for fix in self.fixes if open_causes & set(fix.causes)]
 
 
-def fixes(reports: list[Report]) -> list[str]:
-    """Which ``__init__.py`` to delete, grouped by the distribution that ships it."""
-    by_owner: dict[str, list[str]] = {}
-    for report in reports:
-        if report.collision:
-            for portion in report.portions:
-                if portion.kind in ("regular", "pkgutil", "pkg_resources"):
-                    owner = portion.owner or "no installed distribution"
-                    by_owner.setdefault(owner, []).append(str(Path(portion.folder, "__init__.py")))
-    return [f"in {owner}: delete {', '.join(dict.fromkeys(files))}" for owner, files in by_owner.items()]
+# --- causes, findings, fixes -------------------------------------------------------------------
 
 
-KINDS = {
-    "regular": "regular package",
-    "pkgutil": "pkgutil-style package",
-    "pkg_resources": "pkg_resources-style package",
-    "namespace": "namespace portion (PEP 420)",
-    "module": "module",
-    "unknown": "package whose __init__ the doctor cannot model",
-    "broken": "package whose __init__ fails to import",
+@dataclass(frozen=True)
+class Cause:
+    """One kind of problem: its one spelling (JSON, --accept, the legend), the verdict it gives, its meaning."""
+
+    key: str
+    verdict: str  # collision, broken, stale, missing, cannot-tell; "note" for what does not fail a run
+    means: str
+
+
+CAUSES = {
+    cause.key: cause
+    for cause in (
+        Cause(
+            "hidden-portion",
+            "collision",
+            "a folder of a shared name that Python never searches: another folder's __init__ made that one"
+            " the whole package, or a module took the name",
+        ),
+        Cause("overwritten", "collision", "an installed file replaced by another distribution's copy of it"),
+        Cause("broken-init", "broken", "an __init__ that fails, so nothing below it imports"),
+        Cause("failed-pth", "broken", "a .pth line that failed at start-up, so what it sets up is missing"),
+        Cause("removed", "broken", "an installed file missing from its folder"),
+        Cause(
+            "unlisted-zip-folder",
+            "broken",
+            "a folder in a zip archive without an entry of its own: zipimport cannot see what is below it",
+        ),
+        Cause("stale-build", "stale", "an installed file setuptools put back from a stale build/ folder"),
+        Cause("stale-finder", "stale", "an editable finder whose folders no longer provide its names"),
+        Cause("unreachable", "missing", "a name that folders provide, yet Python finds nothing"),
+        Cause(
+            "cannot-tell",
+            "cannot-tell",
+            "something the doctor does not model decides (an import hook, an __init__ that builds its"
+            " __path__ itself, an archive it cannot read)",
+        ),
+        Cause(
+            "modified", "note", "an installed file changed since, that no distribution ships: a local edit"
+        ),
+        Cause("deleted", "note", "an installed file deleted with its folder, or outside the packages"),
+        Cause(
+            "shared-file", "note", "a file two distributions claim: uninstalling either removes it for both"
+        ),
+        Cause(
+            "shadowed-module", "note", "a module the package of the same name hides: harmless, unreachable"
+        ),
+        Cause(
+            "unseen-zip-folder",
+            "note",
+            "a folder in a zip archive without an entry of its own, under a name no report needs: its files"
+            " cannot be imported",
+        ),
+        Cause("unreadable", "note", "a folder or distribution the doctor cannot read"),
+    )
 }
+# The verdicts, worst first: a run's verdict is the first any open finding gives.
+VERDICTS = ("collision", "broken", "stale", "missing", "cannot-tell", "healthy")
+STATUSES = {"collision": 1, "broken": 1, "stale": 1, "missing": 1, "cannot-tell": 3, "healthy": 0}
 
 
-def _render_report(report: Report) -> list[str]:
-    states = [(report.undecided, "CANNOT TELL"), (report.collision, "COLLISION"), (report.broken, "BROKEN")]
-    states.append((report.unreachable, "NOT FOUND"))
-    state = next((word for found, word in states if found), "ok")
-    out = [f"{report.name}: {state}"]
-    for number, portion in enumerate(report.portions, 1):
-        mark = "hidden" if portion in report.hidden else "searched"
-        if report.undecided:
-            mark = "?"
-        out.append(f"  {number}. [{mark}] {portion.folder}")
-        out.append(f"     {KINDS[portion.kind]}, via {portion.via}; owner: {portion.owner or 'none found'}")
-    if report.undecided:
-        out.append(f"  The doctor cannot tell what Python imports: {report.reason}.")
-    elif report.unreachable:
-        out.append(f"  Python finds no {report.name}: {report.reason}.")
-    elif report.broken:
-        out.append(f"  Python finds {report.winner}, but its __init__ fails: {report.reason}.")
-    elif report.resolved in ("regular", "pkgutil", "pkg_resources", "module", "preloaded"):
-        out.append(f"  Python imports {report.winner}: {report.reason}.")
-    elif report.resolved in ("builtin", "frozen"):
-        out.append(
-            f"  Python imports it from inside the interpreter: {report.reason}; no folder provides it."
+@dataclass
+class Finding:
+    """One problem or note: its cause, what it is about (a dotted name or a file: what --accept matches), in words."""
+
+    cause: str
+    subject: str
+    text: str
+    accepted: bool = False
+
+
+@dataclass
+class Fix:
+    """What to do about some findings: why, then commands to paste, in order. A stopgap changes installed
+    copies, not the project they come from: the next reinstall undoes it."""
+
+    causes: list[str]
+    text: str
+    commands: list[str] = field(default_factory=list)
+    stopgap: bool = False
+
+
+def accepts(pattern: str, finding: Finding) -> bool:
+    """``CAUSE`` or ``CAUSE:GLOB``: GLOB matches the finding's name or file; a path (no wildcard) matches the
+    file itself, relative to the current folder or absolute, and a glob matches a file by its end too."""
+    cause, _, glob = pattern.partition(":")
+    if cause != finding.cause:
+        return False
+    subject = finding.subject
+    if not glob or subject == glob:
+        return True
+    literal = os.path.isabs(subject) and os.sep in glob and not any(char in glob for char in "*?[")
+    if literal and _key(os.path.expanduser(glob)) == _key(subject):
+        return True
+    return fnmatch(subject, glob) or fnmatch(subject, "*" + os.sep + glob.lstrip(os.sep))
+
+
+def shown(path: str | os.PathLike[str]) -> str:
+    """A path as the report shows it: relative to the current folder when at most two levels up, else under
+    ``~``, else absolute."""
+    path = os.path.abspath(path)
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive
+        relative = path
+    beside = os.path.commonpath([path, os.getcwd()]) != os.path.dirname(os.sep)  # more in common than /
+    if beside and relative != os.curdir and relative.split(os.sep)[:3] != [os.pardir] * 3:
+        return relative
+    home = os.path.expanduser("~")
+    if home not in ("~", os.sep) and path.startswith(home + os.sep):
+        return "~" + path[len(home) :]
+    return path
+
+
+# In prose, a path's spaces are no places to wrap a line: they are this until _wrap has wrapped it.
+UNBROKEN_SPACE = "\u00a0"
+
+
+def said(path: str | os.PathLike[str]) -> str:
+    """A path as prose shows it (shown), kept on one line by _wrap."""
+    return shown(path).replace(" ", UNBROKEN_SPACE)
+
+
+def pasted(path: str | os.PathLike[str]) -> str:
+    """A path for a command line: shown, then quoted for a POSIX shell (``~/`` left out of the quotes)."""
+    text = shown(path)
+    if text.startswith("~" + os.sep):
+        return "~" + os.sep + shlex.quote(text[2:])
+    return shlex.quote(text)
+
+
+def _installer(dist: Distribution) -> str:
+    """The start of an install command for ``dist``'s environment, by the tool that installed it."""
+    python = pasted(sys.executable)
+    if dist.installer == "uv":
+        return f"uv pip install --python {python} --reinstall"
+    return f"{python} -m pip install"
+
+
+def reinstall(dist: Distribution) -> str:
+    """The command that installs ``dist`` again, from where it came: its project (editable or a local folder),
+    else its index; in its --target folder if it was installed there."""
+    command = _installer(dist)
+    if dist.editable_project is not None:
+        return f"{command} -e {pasted(dist.editable_project)}"
+    if dist.installer != "uv":
+        command += " --force-reinstall"
+    command += " --no-deps"
+    if dist.target is not None:
+        command += f" --target {pasted(dist.target)}" + (" --upgrade" if dist.installer != "uv" else "")
+    return f"{command} {pasted(dist.source) if dist.source is not None else shlex.quote(dist.name)}"
+
+
+def _finder_problem(problem: dict) -> str:
+    """A stale editable finder's problem with one name, in words."""
+    folder = said(problem["folder"])
+    return {
+        "gone": f"{problem['name']}: {folder} no longer exists",
+        "no-init": f"{problem['name']}: recorded as a regular package, but {folder} has no __init__.py now",
+        "init": f"{problem['name']}: recorded as a namespace, but {folder} has an __init__.py now",
+    }[problem["now"]]
+
+
+def _init_file(folder: str) -> str | None:
+    """The ``__init__`` file FileFinder runs in ``folder``, if any."""
+    for suffix, _ in loader_suffixes():
+        candidate = os.path.join(folder, "__init__" + suffix)
+        if _is_file(candidate):
+            return candidate
+    return None
+
+
+def _defines(file: str) -> list[str]:
+    """Names an ``__init__`` binds beyond the namespace idioms and a docstring: lost if it is deleted."""
+    data = _read_bytes(Path(file))
+    if data is None or not file.endswith(".py"):
+        return []
+    try:
+        tree = ast.parse(_source_text(data))
+    except (SyntaxError, ValueError):
+        return []
+    names = []
+    for node in tree.body:
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+            continue  # a docstring
+        if _is_pkgutil_statement(node) or _is_declare_statement(node) or isinstance(node, ast.Try):
+            continue
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.append(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names += [alias.asname or alias.name.split(".")[0] for alias in node.names]
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names += [t.id for t in targets if isinstance(t, ast.Name) and t.id != "__path__"]
+    return names
+
+
+def _in_source(dist: Distribution, installed: str) -> str | None:
+    """Where the file ``installed`` (an installed copy of ``dist``'s) is in the project it was built from."""
+    real = os.path.realpath(installed)
+    if dist.editable_project is not None:
+        project = os.path.realpath(dist.editable_project)
+        return real if real.startswith(project + os.sep) else None
+    if dist.source is None:
+        return None
+    entry = dist.files.get(_key(Path(installed)))
+    if entry is None:
+        return None
+    for root in ("", "src"):
+        candidate = os.path.join(dist.source, root, *entry.relative.split("/"))
+        if os.path.isfile(candidate):
+            return candidate
+    return None
+
+
+def pep420_fix(env: Environment, levels: list[Report], cause: str) -> list[Fix]:
+    """Make each shared level a PEP 420 namespace package: delete its ``__init__`` in every project that
+    ships one, then reinstall those projects; for a copy no project on this machine holds, a stopgap."""
+    edits: dict[str, list[str]] = {}  # project file -> names it defines
+    stopgap: dict[str, set[str]] = {}  # installed file -> the distributions that install it
+    dists: dict[str, Distribution] = {}
+    for report in levels:
+        for portion in report.portions:
+            init = (
+                _init_file(portion.folder)
+                if portion.kind in ("regular", "pkgutil", "pkg_resources")
+                else None
+            )
+            if init is None:
+                continue
+            owners = env.owners(Path(init))
+            if not owners:  # a folder put on the path by hand: the file is the source
+                edits[init] = _defines(init)
+            for dist in owners:
+                source = _in_source(dist, init)
+                if source is not None:
+                    edits[source] = _defines(source)
+                    dists[dist.name] = dist
+                else:
+                    stopgap.setdefault(init, set()).add(dist.name)
+    names = ", ".join(r.name for r in levels)
+    fixes = []
+    if edits:
+        defined = sorted({name for names_ in edits.values() for name in names_})
+        keep = f" (they also define {', '.join(defined)}: move what is still needed into a module first)"
+        fixes.append(
+            Fix(
+                [cause],
+                f"make {names} PEP 420 namespace packages: delete their __init__ in each project that ships"
+                f" one{keep if defined else ''}, then reinstall each project",
+                [f"rm -- {pasted(file)}" for file in edits] + [reinstall(d) for d in dists.values()],
+            )
         )
-    else:
-        out.append(f"  Python makes it {report.reason}.")
+    if stopgap:
+        owners = ", ".join(sorted(set().union(*stopgap.values())))
+        fixes.append(
+            Fix(
+                [cause],
+                f"no project folder is recorded for {owners} (installed from an index or a wheel): ask the"
+                " maintainers to ship PEP 420 namespace packages. Until then, delete the installed copies,"
+                " and accept that they are missing: the next reinstall brings them back",
+                [f"rm -- {pasted(file)}" for file in stopgap]
+                + [command() + "".join(f" --accept removed:{pasted(file)}" for file in stopgap)],
+                stopgap=True,
+            )
+        )
+    return fixes
+
+
+def _module_names(folder: str) -> set[str]:
+    """The names a folder offers below its package: subfolders and modules (zip folders too)."""
+    names = set()
+    suffixes = [suffix for suffix, _ in _all_suffixes()]
+    for child in _children(Path(folder)):
+        if child.name == "__pycache__":
+            continue
+        stem = next((child.name[: -len(s)] for s in suffixes if child.name.endswith(s)), None)
+        name = stem if stem is not None else child.name if "." not in child.name else None
+        if name and name.isidentifier() and name != "__init__":
+            names.add(name)
+    return names
+
+
+def lost_names(report: Report) -> list[str]:
+    """What cannot be imported because of ``report``'s hidden folders: the names they hold, a few levels
+    down, that no folder Python searches holds."""
+    if report.module_wins:
+        return [report.name]
+
+    def lost(name: str, hidden: list[str], kept: list[str], depth: int) -> list[str]:
+        found = []
+        have = set().union(*map(_module_names, kept))
+        for child in sorted(set().union(*map(_module_names, hidden))):
+            if child not in have:
+                found.append(f"{name}.{child}")
+            elif depth < 3:
+                below = [os.path.join(f, child) for f in hidden if _is_dir(os.path.join(f, child))]
+                found += lost(f"{name}.{child}", below, [os.path.join(f, child) for f in kept], depth + 1)
+        return found
+
+    kept = [p.folder for p in report.portions if p not in report.hidden and p.kind != "module"]
+    return lost(report.name, [p.folder for p in report.hidden if p.kind != "module"], kept, 1)
+
+
+def _wrap(text: str, indent: str = "  ") -> list[str]:
+    """Prose within 100 columns, but for a path, which is never broken, nor left alone on a line when the
+    words before it are few."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split(" "):
+        if line and len(line) + 1 + len(word) > 100 and len(line) > len(indent) + 30:
+            lines.append(line)
+            line = indent + word
+        else:
+            line = f"{line} {word}" if line else word
+    return [entry.replace(UNBROKEN_SPACE, " ") for entry in [*lines, line]]
+
+
+def _role(report: Report, portion: Portion) -> str:
+    if report.undecided:
+        return "?"
+    if portion in report.shadowed:
+        return "shadowed"
+    if portion in report.hidden:
+        return "hides"
+    if report.winner and _key(portion.folder) == _key(report.winner) and report.resolved != "namespace":
+        return "takes"
+    return "searches"
+
+
+def _state(report: Report) -> str:
+    if report.undecided:
+        return f"cannot tell: {report.reason}"
+    if report.module_wins:
+        return "collision: a module takes the name"
+    if report.collision:
+        return f"collision: Python takes 1 of {len(report.portions)} folders"
+    if report.broken:
+        return f"broken: its __init__ fails ({report.reason})"
+    if report.unreachable:
+        return f"not found: {report.reason}"
+    return "ok"
+
+
+def render_name(report: Report, verbose: bool = False) -> list[str]:
+    """The evidence for one name: a line for it, then a line per folder (its role, kind and owner)."""
+    out = [f"{report.name}: {_state(report)}"]  # a reason names paths: not wrapped
+    if _state(report) == "ok" and not verbose:
+        count = len(report.portions)
+        if report.resolved in ("builtin", "frozen"):
+            return [f"{report.name}: ok, inside the interpreter"]
+        if report.resolved == "module":
+            return [f"{report.name}: ok, a module: {shown(report.winner or '')}"]
+        return [f"{report.name}: ok, {count} folder{'s' if count != 1 else ''}, all searched"]
+    for portion in report.portions:
+        owner = portion.owner or "no distribution"
+        out.append(f"  {_role(report, portion):<8} {shown(portion.folder)}  {portion.kind}, {owner}")
+        if verbose:
+            out.append(f"           via {portion.via}")
+    if verbose:
+        out.append(f"  why: {report.reason}")
     return out
 
 
-# One line for each installed file of a cause, formatted with the file's entry.
-FILE_LINES = {
-    "removed": "{file}: installed by {distribution}, now missing: deleted by hand, or by uninstalling"
-    " another distribution that shipped it too (nothing left tells which)",
-    "stale-build": "{file}: installed by {distribution} from {source}, which no longer has it:"
-    " setuptools put it back from the stale {build}",
-    "deleted": "note: {file}: installed by {distribution}, deleted since, with its folder or outside"
-    " the packages (a trimmed image, a script): not a namespace problem",
-    "modified": "note: {file}: installed by {distribution}, changed since, and no installed"
-    " distribution ships this content: a local modification, not a collision",
-}
+def headline(d: Diagnosis, problems: list[Finding]) -> list[str]:
+    """The verdict, first: what cannot be imported, and why."""
+    verdict = d.verdict
+    if verdict == "healthy":
+        if not d.reports:
+            return ["healthy: no package name is provided by more than one folder or distribution"]
+        return ["healthy: every folder of every shared name is searched"]
+    first = next(f for f in problems if CAUSES[f.cause].verdict == verdict)
+    if first.cause == "hidden-portion":
+        hidden = [r for r in d.hidden if r.name in {f.subject for f in problems}]
+        lost = list(dict.fromkeys(name for r in hidden for name in lost_names(r)))
+        what = f"{', '.join(lost)} cannot be imported: " if lost else ""
+        why = (
+            f"a regular package (an __init__) makes one folder the whole of {', '.join(r.name for r in hidden)}"
+            " and hides the others"
+        )
+        if all(r.module_wins for r in hidden):
+            why = (
+                f"a module takes the name {', '.join(r.name for r in hidden)}, so no folder of it is searched"
+            )
+        lines = _wrap(f"{verdict}: {what}{why}")
+    else:
+        lines = _wrap(f"{verdict}: {first.text}")
+    others = [f for f in problems if f is not first and f.cause != first.cause]
+    for cause in dict.fromkeys(f.cause for f in others):
+        count = sum(f.cause == cause for f in others)
+        lines += _wrap(f"  and {count} {cause} finding{'s' if count > 1 else ''} ({CAUSES[cause].verdict})")
+    return lines
 
 
-def render(diagnosis: Diagnosis) -> str:
-    d = diagnosis
-    out = [line for report in d.reports for line in _render_report(report)]
-    for entry in d.failed_pth:
-        lacks = f": {', '.join(entry['lacks'])} is not installed" if entry["lacks"] else ""
-        out.append(
-            f"{entry['file']}: its line `{entry['line']}` failed at start-up ({entry['module']} did not"
-            f" import{lacks}); Python printed why before anything else"
-        )
-    for entry in d.overwritten:
-        by = " and ".join(entry["by"])
-        out.append(f"{entry['file']}: installed by {entry['distribution']}, silently replaced by {by}'s copy")
-        if entry["file"].endswith(".pth"):
-            out.append(
-                f"  a .pth file puts folders on sys.path: only {by}'s are there now, so what"
-                f" {entry['distribution']}'s added (an editable install's project folder) is not importable"
-            )
-    for entries, line in (
-        (d.removed, FILE_LINES["removed"]),
-        (d.stale_builds, FILE_LINES["stale-build"]),
-        (d.deleted, FILE_LINES["deleted"]),
-        (d.modified, FILE_LINES["modified"]),
-    ):
-        out += [line.format(**entry, build=Path(entry.get("source", ""), "build")) for entry in entries]
-    for entry in d.stale_finders:
-        who = entry["distribution"] or "?"
-        out += [
-            f"{entry['finder']}: setuptools' editable finder of {who} is stale: {p}"
-            for p in entry["problems"]
-        ]
-    for entry in d.shared_files:
-        out.append(
-            f"note: {entry['file']} is claimed by {' and '.join(entry['distributions'])}:"
-            " uninstalling either removes it for both"
-        )
-    for report in d.reports:
-        for portion in report.shadowed:
-            out.append(
-                f"note: {portion.folder} (owner: {portion.owner or 'none found'}) is a module named {report.name},"
-                f" shadowed by the package Python imports ({report.winner}): it cannot be imported, and it hides"
-                " nothing of the package"
-            )
-    unimportable = d.unimportable
-    for entry in d.unlisted_zip_folders:
-        out.append(
-            ("" if entry in unimportable else "note: ")
-            + f"{entry['archive']} holds files under {entry['folder']}/ but no entry for that folder:"
-            " zipimport finds no namespace portion there, so they cannot be imported"
-        )
-    for name, problem in d.problems.items():
-        out.append(f"note: {name}: {problem}")
-    for folder, reason in sorted(d.unreadable.items()):
-        out.append(f"note: cannot read {folder} ({reason}): what it holds is not in this report")
-    if d.system:
-        out.append(f"note: the doctor cannot model this interpreter's import system: {d.system}")
-    out.append("")
-    out += _verdict(d)
+def render(d: Diagnosis, verbose: bool = False, quiet: bool = False) -> str:
+    """The report: the verdict; the evidence (each name, each finding); notes; then help: what to paste."""
+    findings = d.findings()
+    problems = [f for f in findings if CAUSES[f.cause].verdict != "note" and not f.accepted]
+    out = headline(d, problems)
+    if quiet:
+        return "\n".join(out)
+    evidence = [line for report in d.reports for line in render_name(report, verbose)]
+    evidence += [
+        line
+        for f in problems
+        if f.cause not in ("hidden-portion", "broken-init", "unreachable", "cannot-tell") or f.subject == ""
+        for line in _wrap(f"{f.cause}: {f.text}")
+    ]
+    evidence += [line for f in findings if f.accepted for line in _wrap(f"accepted: {f.cause}: {f.text}")]
+    evidence += [
+        line
+        for f in findings
+        if CAUSES[f.cause].verdict == "note" and not f.accepted
+        for line in _wrap(f"note: {f.text}")
+    ]
+    if evidence:
+        out += ["", *evidence]
+    fixes = d.open_fixes()
+    for fix in fixes:
+        out += ["", *_wrap(("help (stopgap): " if fix.stopgap else "help: ") + fix.text)]
+        out += [f"    {command}" for command in fix.commands]  # indented deeper than wrapped prose
     return "\n".join(out)
 
 
-def _verdict(d: Diagnosis) -> list[str]:
-    if d.status == 0:
-        if not d.reports:
-            return ["VERDICT: healthy: no package name is provided by more than one folder or distribution."]
-        return ["VERDICT: healthy: every portion is searched."]
-    if d.status == 3:
-        names = ", ".join(r.name for r in d.undecided) or "every name"
-        return [
-            f"VERDICT: cannot tell: {names}: the doctor cannot model what Python does here (see above);"
-            " it found no problem elsewhere."
+def plan_fixes(d: Diagnosis, env: Environment) -> list[Fix]:
+    """The fixes, as text and commands, for every problem the diagnosis found (accepted or not)."""
+    fixes: list[Fix] = []
+    hidden = [r for r in d.hidden if not r.module_wins]
+    if hidden:
+        # Every shared level below a colliding one too: fixing the top alone leaves the next one colliding.
+        below = [
+            env.report(name)
+            for name in env.shared_names()
+            if name not in {r.name for r in d.reports} and any(name.startswith(r.name + ".") for r in hidden)
         ]
-    out = [f"VERDICT: {d.verdict}: " + "; ".join(d.findings()) + "."]
-    for report in d.reports:
+        levels = [r for r in d.reports if r in hidden or any(r.name.startswith(h.name + ".") for h in hidden)]
+        fixes += pep420_fix(env, levels + [r for r in below if r.portions], "hidden-portion")
+    for report in d.hidden:
         if report.module_wins:
             module = next(p for p in report.portions if _key(p.folder) == _key(report.winner or ""))
-            owner = f", or uninstall {module.owner}, which installed it" if module.owner else ""
-            out.append(
-                f"FIX: delete {module.folder}: a module named {report.name} wins over every portion of the"
-                f" package, and no change to an __init__.py helps{owner}."
+            owners = env.owners(Path(module.folder))
+            command = (
+                [f"{pasted(sys.executable)} -m pip uninstall {' '.join(shlex.quote(o.name) for o in owners)}"]
+                if owners
+                else [f"rm -- {pasted(module.folder)}"]
             )
-    fix = fixes(d.reports)
-    if fix:
-        out.append(
-            "FIX: make the shared levels PEP 420 namespace packages (no __init__.py in any distribution):"
+            what = (
+                f"uninstall {', '.join(o.name for o in owners)}, which installed it"
+                if owners
+                else "delete it"
+            )
+            fixes.append(
+                Fix(
+                    ["hidden-portion"],
+                    f"a module, {said(module.folder)}, takes the name {report.name}, and no change to an"
+                    f" __init__ helps: {what}",
+                    command,
+                )
+            )
+    overwritten_inits = [
+        e for e in d.overwritten if os.path.basename(e["file"]).startswith("__init__.") and not hidden
+    ]
+    if overwritten_inits:
+        folders = [e["relative"].rpartition("/")[0] for e in overwritten_inits]
+        names = [f.replace("/", ".") for f in folders if f and all(p.isidentifier() for p in f.split("/"))]
+        levels = [env.report(name) for name in dict.fromkeys(names)]
+        fixes += pep420_fix(env, levels, "overwritten")
+    pth = [e for e in d.overwritten if e["file"].endswith(".pth")]
+    if pth:
+        # flit-core names an editable install's .pth after the module, not the distribution.
+        fixes.append(
+            Fix(
+                ["overwritten"],
+                "two editable installs wrote the same .pth file (flit-core names it after the module): install"
+                " all but one of them without -e, or build them with a backend whose .pth names carry the"
+                " distribution's name",
+            )
         )
-        out += [f"  {line}" for line in fix]
-    for entry in d.failed_pth:
-        if entry["lacks"]:
-            # uv resolves pdm-backend projects from their static [project] dependencies (uv issue 2130),
-            # so it never installs the editables package the backend adds to editables-mode wheels.
-            out.append(
-                f"FIX: install {', '.join(entry['lacks'])} in this environment ({entry['module']} imports it),"
-                " or reinstall the project in an editable mode that needs nothing at run time."
+    other = [e for e in d.overwritten if e not in overwritten_inits and e not in pth]
+    if other and not hidden:
+        fixes.append(
+            Fix(
+                ["overwritten"],
+                "stop shipping the same file in two distributions (PEP 420: no shared __init__), then"
+                " reinstall them",
+                [
+                    reinstall(dist)
+                    for dist in env.distributions
+                    if dist.name in {e["distribution"] for e in other}
+                ],
             )
-        else:
-            out.append(
-                f"FIX: run python -c 'import {entry['module']}' to see why it fails, then reinstall its project."
-            )
-    if d.overwritten and not fix:
-        if all(entry["file"].endswith(".pth") for entry in d.overwritten):
-            # flit-core names an editable install's .pth after the module, not the distribution.
-            out.append(
-                "FIX: two editable installs wrote the same .pth file (flit-core names it after the module):"
-                " install all but one of them without -e, or build them with a backend whose .pth"
-                " names carry the distribution's name."
-            )
-        else:
-            out.append(
-                "FIX: stop shipping the same file in two distributions (PEP 420: no shared __init__.py),"
-                " then reinstall."
-            )
+        )
     for report in d.broken:
         init = next(
             (p.folder for p in report.portions if _key(p.folder) == _key(report.winner or "")), report.winner
         )
         if report.reason == OLD_PKG_RESOURCES:
-            out.append(
-                f"FIX: {init}/__init__.py imports pkg_resources, and this setuptools' fails on Python 3.12 and"
-                " later: upgrade setuptools (66.1 to 80 still ship pkg_resources), or better, make the level a"
-                " PEP 420 namespace package (delete that __init__.py in every distribution)."
+            fixes.append(
+                Fix(
+                    ["broken-init"],
+                    f"{said(init)}'s __init__ imports pkg_resources, and this setuptools' fails on Python 3.12"
+                    " and later: upgrade setuptools (66.1 to 80 still ship pkg_resources), or better, make the"
+                    " level a PEP 420 namespace package",
+                    [f"{pasted(sys.executable)} -m pip install 'setuptools>=66.1,<81'"],
+                )
             )
         elif "pkg_resources" in report.reason:
-            out.append(
-                f"FIX: {init}/__init__.py needs pkg_resources, which setuptools 81 and later no longer ship:"
-                " make the level a PEP 420 namespace package (delete that __init__.py in every distribution)."
+            fixes += pep420_fix(env, [report], "broken-init") or [
+                Fix(
+                    ["broken-init"],
+                    f"{said(init)}'s __init__ needs pkg_resources, which setuptools 81 and"
+                    " later no longer ship: make the level a PEP 420 namespace package",
+                )
+            ]
+        else:
+            fixes.append(Fix(["broken-init"], f"repair {said(init)}'s __init__ ({report.reason})"))
+    removed = list(dict.fromkeys(e["distribution"] for e in d.removed))
+    if removed:
+        shared_init = [e for e in d.removed if os.path.basename(e["file"]).startswith("__init__.")]
+        text = "reinstall to restore the missing files"
+        if shared_init:
+            text += (
+                " (if another distribution shipped the same __init__, its uninstall took it: making that level a"
+                " PEP 420 namespace package keeps it from recurring; if it was deleted on purpose, as a stopgap"
+                " for a collision, accept it instead: --accept removed:PATH)"
+            )
+        fixes.append(
+            Fix(["removed"], text, [reinstall(dist) for dist in env.distributions if dist.name in removed])
+        )
+    for entry in d.failed_pth:
+        if entry["lacks"]:
+            # uv resolves pdm-backend projects from their static [project] dependencies (uv issue 2130),
+            # so it never installs the editables package the backend adds to editables-mode wheels.
+            lacks = " ".join(shlex.quote(name) for name in entry["lacks"])
+            fixes.append(
+                Fix(
+                    ["failed-pth"],
+                    f"install {', '.join(entry['lacks'])} ({entry['module']} imports it), or reinstall the project"
+                    " in an editable mode that needs nothing at run time",
+                    [f"{pasted(sys.executable)} -m pip install {lacks}"],
+                )
             )
         else:
-            out.append(f"FIX: repair {init}/__init__.py ({report.reason}).")
-    for dist in dict.fromkeys(entry["distribution"] for entry in d.removed):
-        out.append(
-            f"FIX: reinstall {dist} to restore its files: pip install --force-reinstall --no-deps {dist}"
-        )
-    if any(os.path.basename(entry["file"]).startswith("__init__.") for entry in d.removed):
-        out.append(
-            "note: if another distribution shipped that __init__.py too, its uninstall took it: making the"
-            " level a PEP 420 namespace package (no __init__.py in any distribution) keeps that from recurring."
-        )
+            fixes.append(
+                Fix(
+                    ["failed-pth"],
+                    f"see why {entry['module']} fails, then reinstall its project",
+                    [f"{pasted(sys.executable)} -c {shlex.quote('import ' + entry['module'])}"],
+                )
+            )
     for entry in d.unimportable:
-        out.append(
-            f"FIX: rebuild {entry['archive']} with an entry for each folder (python -m zipfile -c, zip -r),"
-            f" or make {entry['name'].replace('.', '/')}/ a regular package there (an __init__.py)."
+        fixes.append(
+            Fix(
+                ["unlisted-zip-folder"],
+                f"rebuild {said(entry['archive'])} with an entry for each folder (python -m zipfile -c, zip -r),"
+                f" or make {entry['name'].replace('.', '/')}/ a regular package there (an __init__.py)",
+            )
         )
-    for source, dist in dict.fromkeys((entry["source"], entry["distribution"]) for entry in d.stale_builds):
-        out.append(f"FIX: delete {Path(source, 'build')}, then reinstall {dist}.")
+    for source, name in dict.fromkeys((e["source"], e["distribution"]) for e in d.stale_builds):
+        dists = [dist for dist in env.distributions if dist.name == name]
+        fixes.append(
+            Fix(
+                ["stale-build"],
+                f"delete the stale build/ folder of {name}'s project, then reinstall it",
+                [f"rm -r -- {pasted(Path(source, 'build'))}", *map(reinstall, dists)],
+            )
+        )
     for entry in d.stale_finders:
-        where = entry["project"] or "its project folder"
-        out.append(f"FIX: reinstall {entry['distribution'] or entry['finder']}: pip install -e {where}")
-    return out
+        dists = [dist for dist in env.distributions if dist.name == entry["distribution"]]
+        fixes.append(
+            Fix(
+                ["stale-finder"],
+                f"reinstall {entry['distribution'] or said(entry['finder'])}, so its editable finder maps what"
+                " its project holds now",
+                [reinstall(dist) for dist in dists],
+            )
+        )
+    return fixes
 
 
 class UsageError(Exception):
@@ -2443,6 +2923,7 @@ def examine(
     path: list[str] | None = None,
     check_files: bool = True,
     all_files: bool = False,
+    accepting: tuple[str, ...] = (),
 ) -> Diagnosis:
     """Resolve ``names`` (default: every shared one) on ``path`` (default: sys.path) and, with ``check_files``, check every installed file."""
     bad = [name for name in names or () if not all(part.isidentifier() for part in name.split("."))]
@@ -2482,60 +2963,74 @@ def examine(
     if missing:
         raise UsageError(f"nothing on this interpreter's import path provides {', '.join(missing)}")
     if not check_files:
-        return Diagnosis(
+        d = Diagnosis(reports, [], [], [], [], {}, dict(sorted(UNREADABLE.items())), env.broken_system)
+        d.failed_pth, d.unlisted_zip_folders = failed_path_lines(), zipped
+    else:
+        d = Diagnosis(
             reports,
-            [],
-            [],
-            [],
-            [],
-            {},
+            env.changed_files(all_files, tuple({_key(p.folder) for r in reports for p in r.portions})),
+            env.stale_builds(),
+            env.stale_finders(),
+            env.shared_files(),
+            {d.name: d.problem for d in env.distributions if d.problem},
             dict(sorted(UNREADABLE.items())),
             env.broken_system,
             failed_path_lines(),
             zipped,
         )
-    return Diagnosis(
-        reports,
-        env.changed_files(all_files, tuple({_key(p.folder) for r in reports for p in r.portions})),
-        env.stale_builds(),
-        env.stale_finders(),
-        env.shared_files(),
-        {d.name: d.problem for d in env.distributions if d.problem},
-        dict(sorted(UNREADABLE.items())),
-        env.broken_system,
-        failed_path_lines(),
-        zipped,
-    )
+    d.accepting = accepting
+    if d.status == 1:
+        d.fixes = plan_fixes(d, env)
+    return d
 
 
 def diagnose(
-    names: list[str] | None = None, as_json: bool = False, start: str | None = None, all_files: bool = False
+    names: list[str] | None = None,
+    as_json: bool = False,
+    start: str | None = None,
+    all_files: bool = False,
+    accepting: tuple[str, ...] = (),
+    verbose: bool = False,
+    quiet: bool = False,
 ) -> tuple[str, int]:
     """The report for ``names`` (default: every shared name) and the exit status it deserves.
 
     ``start``: diagnose as a program started from that folder sees the environment.
     ``all_files``: hash every installed file, not only those that can decide an import.
+    ``accepting``: --accept patterns (CAUSE or CAUSE:GLOB): those findings no longer fail the run.
     """
     path, left_out = import_path(start)
-    d = examine(names, path, all_files=all_files)
+    d = examine(names, path, all_files=all_files, accepting=accepting)
+    if as_json:
+        return json.dumps(payload(d, path, left_out), indent=2), d.status
+    text = render(d, verbose, quiet)
+    if quiet:
+        return text, d.status
     vantage = (
-        f"note: diagnosed {sys.executable}'s import path"
-        + (f" as a program started from {path[0]} sees it" if start is not None else "")
+        f"note: diagnosed the import path of {shown(sys.executable)} ({len(path)} entries)"
+        + (f", as a program started from {shown(path[0])} sees it" if start is not None else "")
         + (
-            f", without the doctor's own start-up folder {left_out or os.getcwd()}"
+            f", without the doctor's own start-up folder {shown(left_out or os.getcwd())}"
             if left_out is not None
             else ""
         )
-        + f" ({len(path)} entries)"
     )
-    if not as_json:
-        head, _, verdict = render(d).rpartition("\n\n")
-        return "\n".join([*([head] if head.strip() else []), vantage, "", verdict.strip("\n")]), d.status
-    payload = {
+    lines = [vantage] + ([f"  {entry}" for entry in path] if verbose else [])  # paths: not wrapped
+    return "\n".join([text, *lines]), d.status
+
+
+def payload(d: Diagnosis, path: list[str], left_out: str | None) -> dict:
+    """The report as data (``--json``): the keys README.md's "The doctor's JSON" section documents."""
+    return {
+        "schema": SCHEMA,
+        "doctor": VERSION,
+        "python": sys.executable,
         "status": d.status,
         "verdict": d.verdict,
         "collision": d.verdict == "collision",
         "causes": d.causes(),
+        "findings": [_unbroken(asdict(finding)) for finding in d.findings()],
+        "fixes": [_unbroken(asdict(fix)) for fix in d.open_fixes()],
         "reports": [asdict(report) for report in d.reports],
         "changed": d.changed,
         "overwritten": d.overwritten,
@@ -2553,18 +3048,56 @@ def diagnose(
         "import_path": path,
         "left_out": left_out,
     }
-    return json.dumps(payload, indent=2), d.status
 
 
-EXIT_STATUSES = """exit status:
-  0  healthy: every portion of every shared name is searched (notes may follow)
-  1  a problem, named by the verdict's first word: collision (a hidden portion, a file
-     overwritten by another distribution's copy), broken (an __init__ that fails, a .pth
-     line that failed at start-up, an installed file missing from its folder, a zip
-     archive's folder zipimport cannot see), stale (a build/ folder, an editable finder),
-     missing (folders provide a name, yet Python finds nothing)
-  2  usage error: not a dotted name, or nothing provides it
-  3  cannot tell: something the doctor does not model decides (named in the report)"""
+def _unbroken(entry: dict) -> dict:
+    """A finding or fix as data: its text with plain spaces."""
+    return {**entry, "text": entry["text"].replace(UNBROKEN_SPACE, " ")}
+
+
+def legend() -> str:
+    """What every word of the report means: --help prints it."""
+    verdicts = {
+        "healthy": "every folder of every shared name is searched (exit 0; notes may follow)",
+        "collision": "distributions break each other: a hidden folder, an overwritten file (exit 1)",
+        "broken": "something fails to import: an __init__, a .pth line, a missing file (exit 1)",
+        "stale": "an install out of date with its project: a build/ folder, an editable finder (exit 1)",
+        "missing": "folders provide a name, yet Python finds nothing (exit 1)",
+        "cannot-tell": "something the doctor does not model decides; named in the report (exit 3)",
+    }
+    roles = {
+        "takes": "the folder (or module) Python imports the name from",
+        "searches": "a folder in the package's __path__: what it holds imports",
+        "hides": "a folder of the name Python never searches: what only it holds cannot be imported",
+        "shadowed": "a module the package of the same name hides (harmless)",
+        "?": "the doctor cannot tell",
+    }
+    kinds = {
+        "regular": "an __init__ that makes its folder the whole package",
+        "pkgutil": "an __init__ that calls pkgutil.extend_path: every folder of the name is searched",
+        "pkg_resources": "an __init__ that calls pkg_resources.declare_namespace (setuptools 80 and older)",
+        "namespace": "no __init__ (PEP 420): every folder of the name is searched",
+        "module": "a module file of that name",
+    }
+    lines = ["verdicts (the report's first word; exit status 2: a usage error):"]
+    lines += [f"  {word:<15}{text}" for word, text in verdicts.items()]
+    lines += ["roles of a folder:"] + [f"  {word:<15}{text}" for word, text in roles.items()]
+    lines += ["kinds of a folder:"] + [f"  {word:<15}{text}" for word, text in kinds.items()]
+    lines += ["causes (--accept CAUSE[:GLOB] names them; notes never fail a run):"]
+    for c in CAUSES.values():
+        head, *rest = _wrap(f"{c.key:<20} {c.verdict:<12} {c.means}", " " * 35)
+        lines += [f"  {head}", *rest]
+    lines += ["help: lines are commands to paste, in order; help (stopgap): changes installed copies only"]
+    return "\n".join(lines)
+
+
+def command() -> str:
+    """How this doctor is run: ``python -m NAME``, or ``python FILE`` copied anywhere."""
+    spec = globals().get("__spec__")  # None when run as a script
+    # As `python -m NAME`, or imported by its dotted name; not when loaded from its file by another name.
+    if spec is not None and (__name__ == "__main__" or (__name__ == spec.name and "." in __name__)):
+        return f"{pasted(sys.executable)} -m {spec.name}"
+    return f"{pasted(sys.executable)} {pasted(__file__)}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -2572,13 +3105,27 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog=f"python -m {spec.name}" if spec is not None else f"python {os.path.basename(sys.argv[0])}",
         description="Find the package that shadows another's namespace portion, and its distribution.",
-        epilog=EXIT_STATUSES,
+        epilog=legend(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
         "names", nargs="*", metavar="NAME", help="dotted package names (default: every shared one)"
     )
-    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {VERSION} (JSON schema {SCHEMA})")
+    shown_as = parser.add_mutually_exclusive_group()
+    shown_as.add_argument("--json", action="store_true", help="print the report as JSON")
+    shown_as.add_argument("--quiet", "-q", action="store_true", help="print the verdict line only")
+    shown_as.add_argument(
+        "--verbose", "-v", action="store_true", help="also how Python finds each folder, and the import path"
+    )
+    parser.add_argument(
+        "--accept",
+        action="append",
+        default=[],
+        metavar="CAUSE[:GLOB]",
+        help="a known, harmless finding that must not fail the run: its cause (see below), and the name or"
+        " file it is about (a glob; a path matches by its end too). Repeatable",
+    )
     parser.add_argument(
         "--from",
         dest="start",
@@ -2596,8 +3143,19 @@ def main(argv: list[str] | None = None) -> int:
     options = parser.parse_args(argv)
     if options.start is not None and not os.path.isdir(options.start):
         parser.error(f"--from {options.start}: not a folder")
+    unknown = [p for p in options.accept if p.partition(":")[0] not in CAUSES]
+    if unknown:
+        parser.error(f"--accept {unknown[0]}: no such cause (the causes are listed in --help)")
     try:
-        text, status = diagnose(options.names, options.json, options.start, options.all_files)
+        text, status = diagnose(
+            options.names,
+            options.json,
+            options.start,
+            options.all_files,
+            tuple(options.accept),
+            options.verbose,
+            options.quiet,
+        )
     except UsageError as error:
         parser.print_usage(sys.stderr)
         print(f"{parser.prog}: error: {error}", file=sys.stderr)

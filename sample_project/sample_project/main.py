@@ -24,7 +24,8 @@ except ImportError:
     sys.modules[spec.name] = doctor
     spec.loader.exec_module(doctor)
     report, _ = doctor.diagnose()
-    print("\nThe namespace doctor's diagnosis (python -m sample_project.doctor):\n" + report, file=sys.stderr)
+    header = "The namespace doctor's diagnosis, called by main.py (python -m sample_project.doctor gives the same verdict):"
+    print(f"\n{header}\n{report}", file=sys.stderr)
     raise SystemExit(1) from None
 
 

@@ -51,7 +51,7 @@ CONSUMER_OUTPUT = "durable task 'demo' started\nagent 'demo' started\n"
 
 
 # What sample_project/main.py prints on stderr between the traceback and the doctor's report.
-DIAGNOSIS = "The namespace doctor's diagnosis (python -m sample_project.doctor):"
+DIAGNOSIS = "The namespace doctor's diagnosis, called by main.py (python -m sample_project.doctor gives the same verdict):"
 
 
 def exception_line(output: str) -> str:
@@ -471,6 +471,43 @@ class Scenario:
 
     def python(self, code: str) -> Result:
         return self.venv.execute([self.venv.python, "-c", code])
+
+    def follow_help(self, report: Result) -> list[Result]:
+        """Paste each command of a doctor's ``help:`` lines, in order, in the folder the doctor ran in, as a
+        user would: split as a POSIX shell splits it, pip's index being this machine's wheels (no network).
+        Stops after the first that fails."""
+        from toolchain import WHEELS
+
+        offline = {**self.path_env(), "PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(WHEELS)}
+        done: list[Result] = []
+        for command in help_commands(report.output):
+            done.append(self.venv.execute(shlex.split(command), cwd=Path(report.cwd), extra_env=offline))
+            if done[-1].returncode:
+                break
+        return done
+
+
+def flat(text: str) -> str:
+    """Text with its line breaks and runs of spaces as one space each: the doctor wraps prose at 100 columns."""
+    return " ".join(text.split())
+
+
+def here(s: Scenario, path: Path | str) -> str:
+    """``path`` as the doctor shows it when run from the sample_project folder, as the README says: relative."""
+    return os.path.relpath(path, s.project(CONSUMER))
+
+
+def help_commands(report: str) -> list[str]:
+    """The commands a doctor's report says to paste: the lines indented by four under a ``help:`` line."""
+    commands, in_help = [], False
+    for line in report.splitlines():
+        if line.startswith("help"):
+            in_help = True
+        elif not line.startswith("  "):
+            in_help = False
+        elif in_help and line.startswith("    "):
+            commands.append(line.strip())
+    return commands
 
 
 def copy_tree(dest: Path, variant: str = "as-shipped") -> Path:

@@ -416,7 +416,9 @@ def run_apart(doctor, root: str, plan: dict) -> dict:
         if os.environ.get("ORACLE_DEBUG"):
             print(ran.stdout, file=sys.stderr)
         report = "\n".join(f"{n}: {r['resolved']}: {r['reason']}" for n, r in reports.items())
-        causes = [c for c in payload["causes"] if c in ("overwritten", "modified", "removed")]
+        # What the files show, problems and notes alike (a modified file is a note).
+        found = {finding["cause"] for finding in payload.get("findings", [])}
+        causes = sorted(found & {"overwritten", "modified", "removed"})
         return {
             "doctor": {"names": said, "leaves": None, "verdict": verdict, "report": report, "causes": causes},
             "python": python,

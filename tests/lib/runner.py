@@ -31,6 +31,7 @@ from backends import BY_NAME, Backend, failure
 from cells import CELL_FIELDS, Cell, Install, Uninstall, distributions, runs
 from filelock import FileLock
 from harness import (
+    DIAGNOSIS,
     DURABLE,
     Log,
     Result,
@@ -84,9 +85,10 @@ class CellRun:
         return self.probe.get("generators", {})
 
     def verdict(self) -> str | None:
-        """The ``VERDICT:`` line of the doctor's diagnosis, as the failing consumer printed it."""
-        lines = reversed(self.consumer.output.splitlines()) if self.consumer else ()
-        return next((line for line in lines if line.startswith("VERDICT: ")), None)
+        """The first line of the doctor's diagnosis (its verdict), as the failing consumer printed it."""
+        output = self.consumer.output if self.consumer else ""
+        _, header, report = output.partition(f"\n{DIAGNOSIS}\n")
+        return report.splitlines()[0] if header and report else None
 
     def diagnosis(self) -> dict:
         """The doctor's JSON report: ``status``, ``causes``, ``reports``, ...
