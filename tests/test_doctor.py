@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.machinery
 import json
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -13,7 +14,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from harness import CONSUMER, ROOT, flat, hermetic_env, load_doctor
+from harness import CONSUMER, CONSUMER_OUTPUT, DIAGNOSIS, ROOT, flat, help_commands, hermetic_env, load_doctor
 from interpreters import find_interpreter, missing_reason
 from oracle import record_row
 
@@ -869,3 +870,91 @@ def test_a_portion_only_a_pkg_file_leads_to_is_listed(make_scenario, tmp_path):
         f"{row('hides', extra / 'ns' / 'sub', 'namespace', 'no distribution')}           via ns.__path__\n"
         in s.doctor("--verbose").output
     )
+
+
+# --- A report people act on ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "modes", [("editable", "editable"), ("regular", "regular"), ("regular", "editable")], ids="+".join
+)
+def test_pasting_the_help_lines_of_the_demo_s_collision_ends_healthy(make_scenario, modes):
+    """The demo's two distributions installed as people install them, with pip, in a checkout whose path has spaces: the report main.py prints after the ImportError and the command's give the same verdict, and pasting every help: command, as printed, in the folder it ran in, makes the consumer print both results and the doctor say healthy (no second round, no loop)."""
+    s = make_scenario()
+    assert " " in str(s.workspace)
+    assert s.install_both(*modes) == [0, 0]
+    consumer, command = s.consumer(), s.doctor()
+    if consumer.returncode:  # main.py diagnoses after its ImportError; both installed regular, it imports
+        in_main = consumer.output.split(f"\n{DIAGNOSIS}\n")[1]
+        assert in_main.splitlines()[0] == command.output.splitlines()[0]
+    assert command.returncode == 1
+    assert command.output.startswith("collision: ")
+
+    pasted = s.follow_help(command)
+    assert pasted, command.output
+    assert [r.returncode for r in pasted] == [0] * len(pasted), s.log
+    assert s.consumer().output == CONSUMER_OUTPUT
+    after = s.doctor()
+    assert (after.returncode, after.output.splitlines()[0]) == (
+        0,
+        "healthy: every folder of every shared name is searched",
+    ), after.output
+
+
+def test_quiet_prints_the_verdict_line_only_and_version_names_the_schema(make_scenario, tmp_path):
+    """For CI: ``--quiet`` prints the verdict line alone (same exit status), ``--version`` the doctor's version and its JSON schema."""
+    first = pep420_portion(tmp_path / "first", "shape-a", "a")
+    second = pkgutil_top_with_regular_sub(tmp_path / "second")
+    s, report = doctor(make_scenario, [first, second])
+    quiet = s.doctor("--quiet")
+    version = s.doctor("--version")
+
+    assert (quiet.returncode, quiet.output) == (1, report.output.split("\n\n")[0] + "\n")
+    assert version.returncode == 0
+    assert version.output.startswith("python -m sample_project.doctor 2.0 (JSON schema 1)")
+
+
+def documented_json() -> dict[str, str]:
+    """The README's table of the doctor's JSON keys: key -> what it holds."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = text[text.index("| key | what it holds |") :].split("\n\n")[0]
+    keys = {}
+    for row in table.splitlines()[2:]:
+        names, what = row.strip("|").split(" | ", 1)
+        keys.update(dict.fromkeys(re.findall(r"`(\w+)`", names), what))
+    return keys
+
+
+def test_the_json_report_is_the_documented_schema(make_scenario, tmp_path):
+    """``--json`` on a collision with a stopgap, a removed file and an accepted one, and on a healthy environment: the keys are the README's, the verdict, every cause and every fix are spelled as it documents, and the fix commands are the help lines the text report prints."""
+    documented = documented_json()
+    verdicts = re.findall(r"`(\w[\w-]*)`", documented["verdict"])
+    first = pep420_portion(tmp_path / "first", "shape-a", "a")
+    second = pkgutil_top_with_regular_sub(tmp_path / "second")
+    s, report = doctor(make_scenario, [first, second])
+    collision = json.loads(s.doctor("--json").output)
+    (second / "ns" / "sub" / "__init__.py").unlink()  # the stopgap it prints
+    removed = json.loads(s.doctor("--json").output)
+    accepted = json.loads(s.doctor("--json", "--accept", "removed").output)
+    legend = s.doctor("--help").output
+
+    for payload, verdict in ((collision, "collision"), (removed, "broken"), (accepted, "healthy")):
+        assert sorted(payload) == sorted(documented)
+        assert (payload["schema"], payload["verdict"], payload["status"]) == (
+            1,
+            verdict,
+            1 if verdict != "healthy" else 0,
+        )
+        assert payload["verdict"] in verdicts
+        for finding in payload["findings"]:
+            assert sorted(finding) == ["accepted", "cause", "subject", "text"]
+            assert f"\n  {finding['cause']} " in legend
+        for fix in payload["fixes"]:
+            assert sorted(fix) == ["causes", "commands", "stopgap", "text"]
+    assert collision["causes"] == ["hidden-portion"]
+    assert [fix["commands"] for fix in collision["fixes"]] == [help_commands(report.output)]
+    assert removed["causes"] == ["removed"]
+    assert (accepted["causes"], accepted["fixes"]) == ([], [])
+    assert [(f["cause"], f["accepted"]) for f in accepted["findings"] if f["cause"] == "removed"] == [
+        ("removed", True)
+    ]

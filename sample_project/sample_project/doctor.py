@@ -2534,6 +2534,13 @@ def pep420_fix(env: Environment, levels: list[Report], cause: str) -> list[Fix]:
                     stopgap.setdefault(init, set()).add(dist.name)
     names = ", ".join(r.name for r in levels)
     fixes = []
+    # setuptools builds a regular install's wheel from build/lib, which keeps deleted files (the stale
+    # build trap): that folder goes before the reinstall.
+    builds = [
+        d.source / "build"
+        for d in dists.values()
+        if d.source is not None and _is_dir(d.source / "build" / "lib")
+    ]
     if edits:
         defined = sorted({name for names_ in edits.values() for name in names_})
         keep = f" (they also define {', '.join(defined)}: move what is still needed into a module first)"
@@ -2542,7 +2549,9 @@ def pep420_fix(env: Environment, levels: list[Report], cause: str) -> list[Fix]:
                 [cause],
                 f"make {names} PEP 420 namespace packages: delete their __init__ in each project that ships"
                 f" one{keep if defined else ''}, then reinstall each project",
-                [f"rm -- {pasted(file)}" for file in edits] + [reinstall(d) for d in dists.values()],
+                [f"rm -- {pasted(file)}" for file in edits]
+                + [f"rm -r -- {pasted(build)}" for build in builds]
+                + [reinstall(d) for d in dists.values()],
             )
         )
     if stopgap:
