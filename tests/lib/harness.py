@@ -478,7 +478,8 @@ class Scenario:
         Stops after the first that fails."""
         from toolchain import WHEELS
 
-        offline = {**self.path_env(), "PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(WHEELS)}
+        # pip splits PIP_FIND_LINKS on whitespace (a checkout path may hold spaces): the folder goes as a URL.
+        offline = {**self.path_env(), "PIP_NO_INDEX": "1", "PIP_FIND_LINKS": WHEELS.as_uri()}
         done: list[Result] = []
         for command in help_commands(report.output):
             done.append(self.venv.execute(shlex.split(command), cwd=Path(report.cwd), extra_env=offline))
