@@ -40,6 +40,7 @@ import sys
 import zipfile
 from dataclasses import asdict, dataclass, field
 from fnmatch import fnmatch
+from functools import cached_property
 from importlib import metadata
 from itertools import chain
 from pathlib import Path
@@ -2048,8 +2049,8 @@ class Diagnosis:
     system: str | None  # why the import system itself cannot be modelled
     failed_pth: list[dict] = field(default_factory=list)  # .pth import lines that failed at start-up
     unlisted_zip_folders: list[dict] = field(default_factory=list)  # zip folders zipimport cannot see
-    fixes: list[Fix] = field(default_factory=list)
     accepting: tuple[str, ...] = ()  # --accept patterns: CAUSE or CAUSE:GLOB
+    fixes: list[Fix] = field(default_factory=list)  # planned once the findings are known
 
     @property
     def hidden(self) -> list[Report]:
@@ -2114,6 +2115,12 @@ class Diagnosis:
 
     def findings(self) -> list[Finding]:
         """Every problem and note, one per name or file, each marked accepted if an --accept pattern matches."""
+        return self._findings
+
+    @cached_property
+    def _findings(self) -> list[Finding]:
+        """findings(), worked out once: the verdict, the status, the causes, the fixes and the report all
+        read them (each finding's path is made relative, and matched against every --accept pattern)."""
         found = []
         for r in self.hidden:
             if r.module_wins:
@@ -2457,11 +2464,9 @@ def _finder_problem(problem: dict) -> str:
 
 def _init_file(folder: str) -> str | None:
     """The ``__init__`` file FileFinder runs in ``folder``, if any."""
-    for suffix, _ in loader_suffixes():
-        candidate = os.path.join(folder, "__init__" + suffix)
-        if _is_file(candidate):
-            return candidate
-    return None
+    parent, name = os.path.split(folder)
+    spec = file_finder_find_spec(parent, name)
+    return spec.origin if spec is not None and spec.locations is not None else None
 
 
 def _defines(file: str) -> list[str]:
@@ -2972,8 +2977,19 @@ def examine(
     if missing:
         raise UsageError(f"nothing on this interpreter's import path provides {', '.join(missing)}")
     if not check_files:
-        d = Diagnosis(reports, [], [], [], [], {}, dict(sorted(UNREADABLE.items())), env.broken_system)
-        d.failed_pth, d.unlisted_zip_folders = failed_path_lines(), zipped
+        d = Diagnosis(
+            reports,
+            [],
+            [],
+            [],
+            [],
+            {},
+            dict(sorted(UNREADABLE.items())),
+            env.broken_system,
+            failed_path_lines(),
+            zipped,
+            accepting=accepting,
+        )
     else:
         d = Diagnosis(
             reports,
@@ -2986,8 +3002,8 @@ def examine(
             env.broken_system,
             failed_path_lines(),
             zipped,
+            accepting=accepting,
         )
-    d.accepting = accepting
     if d.status == 1:
         d.fixes = plan_fixes(d, env)
     return d
