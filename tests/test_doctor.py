@@ -14,7 +14,17 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from harness import CONSUMER, CONSUMER_OUTPUT, DIAGNOSIS, ROOT, flat, help_commands, hermetic_env, load_doctor
+from harness import (
+    CONSUMER,
+    CONSUMER_OUTPUT,
+    DIAGNOSIS,
+    ROOT,
+    flat,
+    help_commands,
+    here,
+    hermetic_env,
+    load_doctor,
+)
 from interpreters import find_interpreter, missing_reason
 from oracle import record_row
 
@@ -280,7 +290,7 @@ def test_a_file_gone_from_its_folder_is_broken_and_says_to_reinstall(make_scenar
     lines = report.output.splitlines()
     help_line = next(i for i, line in enumerate(lines) if line.startswith("help: reinstall to restore"))
     command = next(line for line in lines[help_line + 1 :] if line.startswith("    ../"))
-    python = shlex.quote(os.path.relpath(s.venv.python, s.project(CONSUMER)))
+    python = shlex.quote(here(s, s.venv.python))
     assert command == (
         f"    {python} -m pip install --force-reinstall --no-deps --target {shlex.quote(str(folder))} --upgrade"
         " shape-alone"
@@ -798,7 +808,7 @@ def test_a_module_beside_a_namespace_wins_and_its_fix_deletes_it(make_scenario, 
         f"help: a module, {module / 'ns.py'}, takes the name ns, and no change to an __init__ helps:"
         " uninstall shape-stray, which installed it "
     ) in flat(report.output)
-    python_path = shlex.quote(os.path.relpath(s.venv.python, s.project(CONSUMER)))
+    python_path = shlex.quote(here(s, s.venv.python))
     assert f"\n    {python_path} -m pip uninstall shape-stray\n" in report.output
 
 
