@@ -1,7 +1,7 @@
 # Every target works from the checkout root; paths here are relative, so a
 # checkout path with spaces is fine.
 .DEFAULT_GOAL := help
-.PHONY: help install run demo test check fuzz matrix bench lint fix-branch clean distclean
+.PHONY: help install run demo doctor test check fuzz matrix bench lint fix-branch clean distclean
 
 # The Python that runs the test toolchain: CPython 3.11 to 3.13 (tests/lib/interpreters.py).
 PYTHON ?= python3
@@ -47,6 +47,9 @@ run: ## run the consumer in ./venv (as shipped: the ImportError)
 
 demo: $(STAMP) ## the collision, then the PEP 420 fix, in a scratch copy and fresh venvs
 	$(TOOLPY) -B tests/commands/demo.py
+
+doctor: ## the namespace doctor as one file to copy anywhere: sample_project/dist/doctor.pyz
+	"$(PYTHON)" -B tests/commands/doctor_pyz.py
 
 # pytest's temporary folders go in one folder removed on exit (in memory, in
 # /dev/shm, where there is one: the scenarios write and remove thousands of small

@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack
+from pathlib import Path
 
 import pytest
 from cells import CELL_FIELDS, SAMPLE, Cell, runs
+from doctor_pyz import build
 from harness import Log, Scenario, scenario
 from hypothesis import HealthCheck, settings
 from interpreters import SUPPORTED, find_interpreter, missing_reason, version_of
@@ -173,6 +175,12 @@ def workshop(tmp_path_factory: pytest.TempPathFactory, worker_id: str, pytestcon
     if worker_id == "master":
         return Workshop(tmp_path_factory.mktemp("workshop").resolve(), plan)
     return Workshop(tmp_path_factory.getbasetemp().parent.resolve() / "workshop", plan)
+
+
+@pytest.fixture(scope="session")
+def doctor_pyz(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The single file ``make doctor`` builds, as people copy it: built once per worker."""
+    return build(tmp_path_factory.mktemp("doctor") / "doctor.pyz")
 
 
 _RUNS: dict[str, CellRun] = {}  # this worker's runs, each made once for all the tests that ask for it

@@ -450,27 +450,29 @@ def test_help_explains_every_word_of_the_report(make_scenario):
         assert cause in words
 
 
-def test_the_doctor_runs_as_a_single_file_copied_anywhere(make_scenario, tmp_path):
-    """``python doctor.py`` from a copy in an unrelated folder gives the same report as ``python -m sample_project.doctor``."""
+def test_the_doctor_runs_as_a_single_file_copied_anywhere(make_scenario, tmp_path, doctor_pyz):
+    """``python doctor.pyz`` (what ``make doctor`` builds) from a copy in an unrelated folder gives the same report as ``python -m sample_project.doctor``."""
     first = pep420_portion(tmp_path / "first", "shape-a", "a")
     second = pkgutil_top_with_regular_sub(tmp_path / "second")
     s, report = doctor(make_scenario, [first, second])
-    copy = tmp_path / "elsewhere" / "doctor.py"
+    copy = tmp_path / "elsewhere" / "doctor.pyz"
     copy.parent.mkdir()
-    shutil.copy2(s.project(CONSUMER) / CONSUMER / "doctor.py", copy)
+    shutil.copy2(doctor_pyz, copy)
     # From the same folder, so that both show the same paths relative to it.
     alone = s.venv.execute([s.venv.python, copy], cwd=s.project(CONSUMER), extra_env=s.path_env())
 
-    def report_of(output: str, left_out: Path) -> str:
-        """The output, but for the note naming the doctor's own start-up folder, and the command that runs
-        the doctor (in a stopgap's help), which differ."""
-        note = f", without the doctor's own start-up folder {left_out}"
-        output = output.replace(f" {copy} --accept", " -m sample_project.doctor --accept")
-        return "\n".join(line for line in output.splitlines() if not line.endswith(note))
+    def report_of(output: str) -> tuple[str, str]:
+        """The output but for its last line, and that line: the note naming the doctor's own start-up
+        entry, which differs, as does the command that runs the doctor (in a stopgap's help)."""
+        body, note = output.rstrip("\n").rsplit("\n", 1)
+        return body.replace(f" {copy} --accept", " -m sample_project.doctor --accept"), note
 
     assert alone.returncode == report.returncode == 1
-    assert report_of(alone.output, copy.parent) == report_of(report.output, s.project(CONSUMER))
-    assert report_of(alone.output, copy.parent) != alone.output
+    assert report_of(alone.output)[0] == report_of(report.output)[0]
+    assert report_of(alone.output)[1].endswith(f", without the doctor's own archive {copy}")
+    own = f", without the doctor's own start-up folder {s.project(CONSUMER)}"
+    assert report_of(report.output)[1].endswith(own)
+    assert f" {copy} --accept" in alone.output
 
 
 def zip_tree(archive: Path, files: dict[str, str], folders: bool = True) -> Path:
@@ -579,7 +581,7 @@ def old_setuptools_wheel() -> Path | None:
 
 
 @pytest.mark.parametrize("fallback", [True, False], ids=["google-fallback", "declare_namespace"])
-def test_an_old_setuptools_pkg_resources_fails_on_python_3_12(tmp_path, fallback):
+def test_an_old_setuptools_pkg_resources_fails_on_python_3_12(tmp_path, fallback, doctor_pyz):
     """Python 3.12 removed pkgutil.ImpImporter, which the pkg_resources of setuptools before 66.1 needs: importing it raises AttributeError, which google's ``except ImportError`` fallback does not catch. Python's import fails, and the doctor says BROKEN with that error and a fix that names the upgrade, not a healthy fallback."""
     python = next((find_interpreter(v) for v in ("3.12", "3.13") if find_interpreter(v)), None)
     wheel = old_setuptools_wheel()
@@ -594,7 +596,7 @@ def test_an_old_setuptools_pkg_resources_fails_on_python_3_12(tmp_path, fallback
     first = install_tree(tmp_path / "first", "shape-g1", {"gns/__init__.py": init, "gns/one.py": ""})
     second = install_tree(tmp_path / "second", "shape-g2", {"gns/__init__.py": init, "gns/two.py": ""})
     env = {**hermetic_env(), "PYTHONPATH": os.pathsep.join([str(first), str(second)])}
-    copy = shutil.copy(ROOT / CONSUMER / CONSUMER / "doctor.py", tmp_path / "doctor.py")
+    copy = shutil.copy(doctor_pyz, tmp_path / "doctor.pyz")
     report = subprocess.run(
         [str(venv / "bin" / "python"), copy, "gns"], capture_output=True, text=True, env=env, cwd=tmp_path
     )
@@ -830,26 +832,28 @@ def test_a_module_a_package_shadows_is_a_note_not_a_collision(make_scenario, tmp
     assert report.output.startswith("healthy: ")
 
 
-def test_the_doctor_diagnoses_without_its_own_start_up_folder_unless_asked(make_scenario, tmp_path):
-    """A copy of doctor.py inside a project whose folder holds a stray regular ``ns/`` gives the verdict every program of the environment gets (healthy: the folder is on nobody's path but a script's there), says which folder it left out, and with ``--from`` gives the verdict of a program started from that folder (the stray ``ns`` hides the portions); Python agrees with both."""
+def test_the_doctor_diagnoses_without_its_own_start_up_folder_unless_asked(
+    make_scenario, tmp_path, doctor_pyz
+):
+    """A copy of doctor.pyz inside a project whose folder holds a stray regular ``ns/`` gives the verdict every program of the environment gets (healthy: the folder is on nobody's path but a script's there), says which entry it left out, and with ``--from`` gives the verdict of a program started from that folder (the stray ``ns`` hides the portions); Python agrees with both."""
     first = pep420_portion(tmp_path / "first", "shape-a", "a")
     second = pep420_portion(tmp_path / "second", "shape-b", "b")
     s, _ = doctor(make_scenario, [first, second])
     project = tmp_path / "project"
     (project / "ns").mkdir(parents=True)
     (project / "ns" / "__init__.py").write_text("")
-    shutil.copy2(s.project(CONSUMER) / CONSUMER / "doctor.py", project / "doctor.py")
+    shutil.copy2(doctor_pyz, project / "doctor.pyz")
     (project / "app.py").write_text("import ns.sub.a, ns.sub.b\n")
 
-    alone = s.venv.execute([s.venv.python, "doctor.py"], cwd=project, extra_env=s.path_env())
+    alone = s.venv.execute([s.venv.python, "doctor.pyz"], cwd=project, extra_env=s.path_env())
     started = s.venv.execute(
-        [s.venv.python, "doctor.py", "--from", project], cwd=project, extra_env=s.path_env()
+        [s.venv.python, "doctor.pyz", "--from", project], cwd=project, extra_env=s.path_env()
     )
     elsewhere = s.venv.execute([s.venv.python, "-c", "import ns.sub.a, ns.sub.b"], extra_env=s.path_env())
     app = s.venv.execute([s.venv.python, "app.py"], cwd=project, extra_env=s.path_env())
 
     assert (alone.returncode, elsewhere.returncode) == (0, 0), alone.output
-    assert f", without the doctor's own start-up folder {project}\n" in alone.output
+    assert ", without the doctor's own archive doctor.pyz\n" in alone.output
     assert (started.returncode, app.returncode) == (1, 1), started.output
     assert f", as a program started from {project} sees it" in started.output
     # Shown relative to the current folder (the project).
@@ -921,7 +925,7 @@ def test_quiet_prints_the_verdict_line_only_and_version_names_the_schema(make_sc
 
     assert (quiet.returncode, quiet.output) == (1, report.output.split("\n\n")[0] + "\n")
     assert version.returncode == 0
-    assert version.output.startswith("python -m sample_project.doctor 2.0 (JSON schema 1)")
+    assert version.output.startswith("python -m sample_project.doctor 2.1 (JSON schema 1)")
 
 
 def documented_json() -> dict[str, str]:

@@ -22,7 +22,8 @@ from itertools import combinations, count
 from pathlib import Path
 
 import pytest
-from harness import CONSUMER, ROOT, hermetic_env, memory_folder, new_folder, uv_binary
+from doctor_pyz import build
+from harness import DOCTOR, ROOT, hermetic_env, memory_folder, new_folder, uv_binary
 from hypothesis import event, example, given, settings
 from hypothesis import strategies as st
 from interpreters import find_interpreter, missing_reason
@@ -42,7 +43,6 @@ from layouts import (
 )
 from toolchain import bundled_wheel, pkg_resources_wheel
 
-DOCTOR = ROOT / CONSUMER / CONSUMER / "doctor.py"
 ORACLE = ROOT / "tests" / "lib" / "oracle.py"
 
 
@@ -55,6 +55,7 @@ class Oracle:
         self.pip = workdir / "pip"
         with zipfile.ZipFile(bundled_wheel("pip", version)) as wheel:
             wheel.extractall(self.pip)
+        self.pyz = build(workdir / "doctor.pyz")  # the single file people copy
         self.venvs: dict[tuple[str, bool], Path] = {}
         self.processes: dict[tuple[str, str], subprocess.Popen] = {}
         self.tops = count()
@@ -94,7 +95,7 @@ class Oracle:
             folder = self.workdir / f"{creator} {pkg_resources}"
             folder.mkdir()
             # Full site processing; -E: no PYTHON* variables; -B: no bytecode in the checkout.
-            cmd = [str(python), "-E", "-B", str(ORACLE), str(DOCTOR), str(folder)]
+            cmd = [str(python), "-E", "-B", str(ORACLE), str(DOCTOR), str(self.pyz), str(folder)]
             if pkg_resources == "imported":
                 cmd.append("import-pkg_resources")
             process = subprocess.Popen(
@@ -406,7 +407,7 @@ REGRESSIONS = [
         pkg_resources="importable",
         launch="module",
     ),
-    # The doctor in a process of its own: python -m from a project folder, a copied doctor.py.
+    # The doctor in a process of its own: python -m from a project folder, a copied doctor.pyz.
     Layout(
         (dist("da", "pkgutil", "pep420", "editable"), dist("db", "regular", "regular", "editable-strict")),
         launch="module",

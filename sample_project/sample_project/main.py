@@ -3,7 +3,7 @@
 Run from the sample_project/ folder: ``python sample_project/main.py``.
 With the two distributions as shipped (each has a regular
 azurefunctions/agents/__init__.py), the second import fails; the traceback is
-followed by the namespace doctor's diagnosis (doctor.py, beside this file).
+followed by the namespace doctor's diagnosis (the doctor/ package beside this file).
 """
 
 import sys
@@ -18,8 +18,11 @@ except ImportError:
     from importlib.util import module_from_spec, spec_from_file_location
     from pathlib import Path
 
-    # Loaded from its file: this script may run without sample_project installed.
-    spec = spec_from_file_location("sample_project_doctor", Path(__file__).with_name("doctor.py"))
+    # Loaded from its folder: this script may run without sample_project installed.
+    folder = Path(__file__).with_name("doctor")
+    spec = spec_from_file_location(
+        "sample_project_doctor", folder / "__init__.py", submodule_search_locations=[str(folder)]
+    )
     doctor = module_from_spec(spec)
     sys.modules[spec.name] = doctor
     spec.loader.exec_module(doctor)

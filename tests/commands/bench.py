@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -27,7 +26,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "lib"))  # tests/lib
 
-from harness import CONSUMER, DISTRIBUTIONS, ROOT, hermetic_env, run_make, scenario
+from doctor_pyz import build
+from harness import CONSUMER, DISTRIBUTIONS, hermetic_env, run_make, scenario
 from interpreters import find_interpreter, version_of
 
 LISTING = "import importlib.metadata as m; [d.files for d in m.distributions()]"
@@ -53,8 +53,8 @@ def bench_doctor(runs: int) -> None:
     python = str(find_interpreter(version_of()))
     env = hermetic_env()
     with tempfile.TemporaryDirectory() as folder:
-        # A copy in a folder of its own: nothing there changes what it sees.
-        doctor = shutil.copy2(ROOT / CONSUMER / CONSUMER / "doctor.py", Path(folder, "doctor.py"))
+        # The single file, in a folder of its own: nothing there changes what it sees.
+        doctor = build(Path(folder, "doctor.pyz"))
         dists, files = subprocess.run(
             [python, "-c", COUNT], capture_output=True, text=True, env=env
         ).stdout.split()

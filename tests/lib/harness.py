@@ -152,11 +152,17 @@ def consumer_imports(tree: Path) -> list[tuple[str, str]]:
     ]
 
 
+# The namespace doctor, a package of sample_project's (standard library only).
+DOCTOR = ROOT / CONSUMER / CONSUMER / "doctor"
+
+
 def load_doctor() -> ModuleType:
-    """sample_project/doctor.py as a module of this process (it is standard library only)."""
+    """The doctor package as a module of this process, as main.py loads it: from its folder."""
     name = "sample_project_doctor"
     if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, ROOT / CONSUMER / CONSUMER / "doctor.py")
+        spec = importlib.util.spec_from_file_location(
+            name, DOCTOR / "__init__.py", submodule_search_locations=[str(DOCTOR)]
+        )
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module
         spec.loader.exec_module(module)

@@ -74,7 +74,7 @@ PKG_RESOURCES = ("absent", "importable", "imported")
 CREATORS = ("venv", "virtualenv", "uv")
 # How the doctor is started: called by the program that imports (main.py after an ImportError),
 # or in a process of its own at start-up: `python -m doctor` from a project folder, or a copied
-# `doctor.py` run as a script. A process of its own has not imported pkg_resources.
+# `doctor.pyz` run as a script. A process of its own has not imported pkg_resources.
 LAUNCHES = ("in-process", "module", "script")
 DIST_NAMES = ("da", "db", "dc")
 

@@ -4,7 +4,10 @@ Run by tests/test_doctor_agrees_with_python.py with the Python of a real venv
 (made by ``python -m venv``, virtualenv or uv, on each interpreter found; with
 setuptools 80 installed in it, or none), standard library only, Python 3.9+:
 
-    VENV/bin/python -E -B tests/lib/oracle.py DOCTOR WORKDIR [import-pkg_resources]
+    VENV/bin/python -E -B tests/lib/oracle.py DOCTOR DOCTOR_PYZ WORKDIR [import-pkg_resources]
+
+DOCTOR is the doctor's package folder (loaded here, and copied for ``python -m``),
+DOCTOR_PYZ the single file ``make doctor`` builds (copied, and run as a script).
 
 Full site processing, as every program of that venv has: its creator's and its
 setuptools' .pth files have run, their finders are on sys.meta_path. With
@@ -24,7 +27,7 @@ is what importing does. A plan's ``launch`` says how the doctor is started:
 - ``module`` / ``script``: the layout's site files are written into the venv's
   own site-packages, and two new processes start up as a user's do: the doctor,
   copied into a project folder, as ``python -m doctor --json NAMES`` from that
-  folder or as ``python PROJECT/doctor.py --json --all-files`` (every shared
+  folder or as ``python PROJECT/doctor.pyz --json --all-files`` (every shared
   name it finds itself, every installed file checked); and a program that
   imports every leaf (this file with ``--observe``). What the layout added to
   site-packages is removed again.
@@ -311,11 +314,11 @@ def observe(plan: dict) -> dict:
     return {"names": names, "leaves": leaves, "verdict": verdict, "skipped": skipped}
 
 
-def run(doctor, workdir: str, plan: dict) -> dict:
+def run(doctor, pyz: str, workdir: str, plan: dict) -> dict:
     root = os.path.join(workdir, plan["top"])
     plan = {**plan, "root": root}
     if plan["launch"] != "in-process":
-        return run_apart(doctor, root, plan)
+        return run_apart(doctor, pyz, root, plan)
     materialize(root, plan)
     saved_path, saved_meta, saved_hooks = sys.path[:], sys.meta_path[:], sys.path_hooks[:]
     saved_cache, saved_modules = set(sys.path_importer_cache), set(sys.modules)
@@ -335,7 +338,7 @@ def run(doctor, workdir: str, plan: dict) -> dict:
         shutil.rmtree(root, ignore_errors=True)
 
 
-def run_apart(doctor, root: str, plan: dict) -> dict:
+def run_apart(doctor, pyz: str, root: str, plan: dict) -> dict:
     """The doctor and a program in processes of their own, the layout's site files in the venv's site-packages."""
     site_packages = sysconfig.get_paths()["purelib"]
     before = set(os.listdir(site_packages))
@@ -348,12 +351,13 @@ def run_apart(doctor, root: str, plan: dict) -> dict:
         materialize(root, plan, site_packages)
         expected, uninstalled = install_wheels(root, plan, site_packages)
         os.makedirs(project)
-        shutil.copy(doctor.__file__, os.path.join(project, "doctor.py"))
         names = plan["shared"]
         if plan["launch"] == "module":
+            shutil.copytree(os.path.dirname(doctor.__file__), os.path.join(project, "doctor"))
             cmd, cwd = [sys.executable, "-m", "doctor", "--json", *names], project
         else:  # as a CI gate runs a copied doctor: no names (it finds the shared ones), every file checked
-            cmd, cwd = [sys.executable, os.path.join(project, "doctor.py"), "--json", "--all-files"], root
+            shutil.copy(pyz, os.path.join(project, "doctor.pyz"))
+            cmd, cwd = [sys.executable, os.path.join(project, "doctor.pyz"), "--json", "--all-files"], root
         ran = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
         if ran.returncode == 2 and "import path provides" in ran.stderr:
             payload = {"reports": [], "causes": []}  # nothing provides the names: a usage error
@@ -441,17 +445,20 @@ def main() -> None:
     if sys.argv[1] == "--pip":
         serve_pip(sys.argv[2])
         return
-    doctor_file, workdir = sys.argv[1], sys.argv[2]
-    if sys.argv[3:] == ["import-pkg_resources"]:
+    package, pyz, workdir = sys.argv[1:4]
+    if sys.argv[4:] == ["import-pkg_resources"]:
         import pkg_resources  # noqa: F401
-    spec = importlib.util.spec_from_file_location("namespace_doctor", doctor_file)
+    init = os.path.join(package, "__init__.py")
+    spec = importlib.util.spec_from_file_location(
+        "namespace_doctor", init, submodule_search_locations=[package]
+    )
     doctor = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = doctor
     spec.loader.exec_module(doctor)
     print(json.dumps({"ready": sys.version_info[:2]}), flush=True)
     for line in sys.stdin:
         try:
-            answer = run(doctor, workdir, json.loads(line))
+            answer = run(doctor, pyz, workdir, json.loads(line))
         except Exception:
             answer = {"error": traceback.format_exc()}
         print(json.dumps(answer), flush=True)

@@ -1,0 +1,346 @@
+"""Who provides a package name and who owns it: every folder that offers the name (whether Python
+searches it or not), the distribution that installed each, and what importing the name hides.
+
+``Environment`` joins the import system (imports.py) and, apart from it, the
+installed distributions (installed.py); ``Report`` is one name's evidence.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import audit
+from .entries import all_suffixes, file_finder_find_spec, loader_suffixes, zip_find_spec
+from .files import Files, in_zip_archive
+from .files import key as _key
+from .finders import unmodelled
+from .imports import ImportSystem
+from .inits import init_effect
+from .installed import Distribution, installed_distributions
+from .legacy import pkg_lines
+from .specs import CannotTell, Kind, Resolution
+
+
+@dataclass
+class Portion:
+    """A folder (or module file) that provides a package name."""
+
+    folder: str
+    kind: Kind  # regular, pkgutil, pkg_resources, namespace (PEP 420), module, unknown, broken
+    via: str
+    owner: str | None = None
+
+
+@dataclass
+class Report:
+    """One package name: every folder that provides it, what Python imports, and what that hides."""
+
+    name: str
+    portions: list[Portion]
+    resolved: Kind  # Resolution.kind
+    winner: str | None
+    searched: list[str]  # the __path__ Python ends up with (setuptools' placeholders left out)
+    hidden: list[Portion]
+    reason: str
+    finder: str = ""
+
+    @property
+    def shadowed(self) -> list[Portion]:
+        """Modules a package hides. A module is no portion of a package (FileFinder prefers the package in
+        one folder, PathFinder the first folder's): every portion of the package is still searched."""
+        return [p for p in self.hidden if p.kind == Kind.MODULE] if self.resolved != Kind.MODULE else []
+
+    @property
+    def collision(self) -> bool:
+        """Portions of the package Python skips; or a module that wins over the package's portions."""
+        return any(portion not in self.shadowed for portion in self.hidden)
+
+    @property
+    def module_wins(self) -> bool:
+        """A module file takes the name, so none of the package's portions is searched."""
+        return self.resolved == Kind.MODULE and self.collision
+
+    @property
+    def cannot_tell(self) -> bool:
+        """The doctor cannot tell what importing the name gives (``reason`` says what it could not model)."""
+        return self.resolved == Kind.UNKNOWN
+
+    @property
+    def broken(self) -> bool:
+        """Found, but its __init__ raises: nothing below it imports."""
+        return self.resolved == Kind.BROKEN
+
+    @property
+    def unreachable(self) -> bool:
+        """Folders provide it, yet Python finds nothing (a stale editable finder, a parent that does not import)."""
+        return self.resolved == Kind.MISSING and bool(self.portions)
+
+
+def portion_kind(files: Files, folder: Path) -> tuple[Kind, str] | None:
+    """(kind, the folder or module file) that ``folder``'s parent offers for its name, by FileFinder's rules (zipimporter's in an archive)."""
+    parent = str(folder.parent)
+    try:
+        if files.is_dir(parent) or not in_zip_archive(parent):
+            spec = file_finder_find_spec(files, parent, folder.name)
+        else:
+            spec = zip_find_spec(files, parent, folder.name)
+    except CannotTell:
+        return Kind.UNKNOWN, str(folder)
+    if spec is None:
+        return None
+    if spec.loader is None:
+        return Kind.NAMESPACE, str(folder)
+    if spec.locations is None:
+        return Kind.MODULE, spec.origin or str(folder)
+    try:
+        return init_effect(files, spec.origin or "", spec.loader).kind, str(folder)
+    except CannotTell:
+        return Kind.UNKNOWN, str(folder)
+
+
+class Environment:
+    """The import system (ImportSystem) and, apart from it, the installed distributions and their files."""
+
+    def __init__(self, path: list[str] | None = None, files: Files | None = None) -> None:
+        self.files = files or Files()
+        self.path = list(sys.path if path is None else path)
+        # Why this interpreter's import system cannot be modelled (an unknown hook), or None.
+        self.cannot_model: str | None
+        try:
+            self.imports: ImportSystem | None = ImportSystem(self.files, self.path)
+            self.cannot_model = unmodelled()
+        except CannotTell as error:
+            self.imports, self.cannot_model = None, str(error)
+        self.finders = list(self.imports.editables.values()) if self.imports else []
+        self.redirections = self.imports.redirections if self.imports else []
+        self.placeholders = {f.placeholder for f in self.finders if f.placeholder}
+        self._distributions: list[Distribution] | None = None
+        self._claims: dict[str, list[Distribution]] | None = None
+
+    @property
+    def distributions(self) -> list[Distribution]:
+        if self._distributions is None:
+            self._distributions = installed_distributions(self.path)
+        return self._distributions
+
+    def claims(self) -> dict[str, list[Distribution]]:
+        """Each installed file (with a hash in some RECORD) and the distributions whose RECORD lists it."""
+        if self._claims is None:
+            self._claims = audit.claims(self.distributions)
+        return self._claims
+
+    def resolve(self, name: str) -> Resolution:
+        if self.imports is None:
+            return Resolution(name, Kind.UNKNOWN, None, None, self.cannot_model or "")
+        return self.imports.resolve(name)
+
+    def portions(self, name: str) -> list[Portion]:
+        """Every folder that provides ``name``, whether Python searches it or not."""
+        parts = name.split(".")
+        seen: dict[str, Portion] = {}
+
+        def add(folder: Path, via: str) -> None:
+            found = portion_kind(self.files, folder)
+            if found is None:
+                return
+            if found[0] == Kind.MODULE:
+                seen.setdefault(_key(found[1]), Portion(found[1], Kind.MODULE, via))
+                # FileFinder takes the module over a folder without __init__ beside it: that
+                # folder's files are a namespace portion no path entry leads to.
+                if self.files.folder_or_zip_folder(folder) and _key(folder) not in seen:
+                    seen[_key(folder)] = Portion(str(folder), Kind.NAMESPACE, via)
+            elif _key(folder) not in seen:
+                seen[_key(folder)] = Portion(found[1], found[0], via)
+
+        for entry in self.path:
+            if entry in self.placeholders or not isinstance(entry, str):
+                continue
+            add(Path(entry or os.curdir, *parts), f"path entry {entry or os.curdir}")
+        for finder in self.finders:
+            for key, folder in finder.mapping.items():
+                if name == key or name.startswith(key + "."):
+                    add(Path(folder, *name[len(key) :].split(".")[1:]), f"editable finder {finder.module}")
+            for folder in finder.namespaces.get(name, []):
+                add(Path(folder), f"editable finder {finder.module}")
+        for redirection in self.redirections:
+            if name == redirection.name or name.startswith(redirection.name + "."):
+                below = name[len(redirection.name) :].split(".")[1:]
+                add(Path(redirection.folder, *below), f"editables redirector {redirection.module}")
+        # The folders a NAME.pkg file lists where extend_path would read it: portions whether
+        # or not a pkgutil-style __init__ reads them (a regular one never does).
+        parent, _, last = name.rpartition(".")
+        for entry in (self.resolve(parent).path or []) if parent else self.path:
+            if isinstance(entry, str) and entry not in self.placeholders:
+                for line in pkg_lines(self.files, entry, name):
+                    add(Path(line), f"{os.path.join(entry, name + '.pkg')}")
+        # A child is searched in its parent's __path__, which may hold folders no path entry
+        # leads to (a .pkg file extend_path read, a finder's namespace folders).
+        if parent:
+            for folder in self.resolve(parent).path or []:
+                if folder not in self.placeholders:
+                    add(Path(folder, last), f"{parent}.__path__")
+            if not self.resolve(parent).imported:  # what would be searched, had the parent imported
+                for portion in self.portions(parent):
+                    if portion.kind != Kind.MODULE:
+                        add(Path(portion.folder, last), f"a portion of {parent}")
+        resolution = self.resolve(name)
+        for folder in resolution.path or []:
+            if folder not in self.placeholders:
+                add(Path(folder), f"{name}.__path__")
+        return list(seen.values())
+
+    def owners(self, folder: Path) -> list[Distribution]:
+        """The distributions that install ``folder`` (files inside it) or the module file itself."""
+        key = _key(folder)
+        found = []
+        for dist in self.distributions:
+            project = dist.editable_project
+            if (project is not None and (key + os.sep).startswith(_key(project) + os.sep)) or any(
+                path.startswith(key + os.sep) or path == key for path in dist.files
+            ):
+                found.append(dist)
+        return sorted(found, key=lambda dist: dist.name)
+
+    def owner(self, folder: Path) -> str | None:
+        return ", ".join(dist.describe() for dist in self.owners(folder)) or None
+
+    def report(self, name: str) -> Report:
+        resolution = self.resolve(name)
+        portions = self.portions(name)
+        for portion in portions:  # owners only for what is reported: it reads every RECORD
+            portion.owner = self.owner(Path(portion.folder))
+        # Without setuptools' placeholder entries, as they are or made absolute (a relative entry
+        # joined to the current folder, as Python 3.9's path handling leaves it).
+        searched = [p for p in resolution.path or [] if os.path.basename(p) not in self.placeholders]
+        reachable = {_key(p) for p in searched}
+        if resolution.winner:
+            reachable.add(_key(resolution.winner))
+        # Hidden: what Python skips because something else won. When nothing is imported,
+        # nothing hides anything: the name is unreachable (Report.unreachable).
+        hidden = [p for p in portions if _key(p.folder) not in reachable] if resolution.imported else []
+        return Report(
+            name,
+            portions,
+            resolution.kind,
+            resolution.winner,
+            searched,
+            hidden,
+            resolution.why,
+            resolution.finder,
+        )
+
+    def shared_names(self) -> list[str]:
+        """Every package name that more than one folder provides (top level first, then inside those)."""
+        shared: list[str] = []
+        pending = self._top_level_names()
+        while pending:
+            name = pending.pop(0)
+            portions = self.portions(name)
+            if len(portions) < 2:
+                continue
+            shared.append(name)
+            children = set()
+            for portion in portions:
+                if portion.kind != Kind.MODULE:
+                    folder = Path(portion.folder)
+                    children |= {
+                        f"{name}.{c.name}" for c in self.files.children(folder) if self.files.package_like(c)
+                    }
+            pending = sorted(children) + pending
+        return shared
+
+    def shared_by_distributions(self) -> list[str]:
+        """Package names whose one folder holds files of more than one distribution (azure-core and azure-storage-blob share azure/)."""
+        owners: dict[str, set[str]] = {}
+        names_of: dict[str, list[str]] = {}  # a RECORD folder -> the package names it and its parents spell
+        for dist in self.distributions:
+            for folder in dist.folders:
+                if folder not in names_of:
+                    parts = folder.split("/") if folder else []
+                    names_of[folder] = []
+                    for depth in range(1, len(parts) + 1):
+                        if not (parts[depth - 1].isidentifier() and not parts[depth - 1].startswith("__")):
+                            break
+                        names_of[folder].append(".".join(parts[:depth]))
+                for name in names_of[folder]:
+                    owners.setdefault(name, set()).add(dist.name)
+        return sorted(name for name, dists in owners.items() if len(dists) > 1)
+
+    def _top_level_names(self) -> list[str]:
+        """Top-level package names that two or more sources offer: only those can be shared.
+
+        A cheap count from folder listings, before any ``__init__`` is read: a
+        name counts once per path entry that holds it as a folder, a module
+        file or a ``.pkg`` file (which ``extend_path`` reads), and once per
+        editable finder that maps it. A name only one source offers has one
+        portion at most, since every ``__path__`` rule the doctor models draws
+        on these same sources.
+        """
+        suffixes = [suffix for suffix, _ in loader_suffixes()] + [".pkg"]
+        sources: dict[str, int] = {}
+        packages = set()
+        for entry in self.path:
+            if entry in self.placeholders or not isinstance(entry, str):
+                continue
+            if self.files.is_dir(Path(entry or os.curdir)):
+                listing = self.files.listdir(entry or os.curdir)
+            elif in_zip_archive(entry):
+                listing = self.files.zip_listing(entry)
+                packages |= {c for c in listing if c.isidentifier() and not c.startswith("__")}
+            else:
+                continue
+            offered = {c for c in listing if c.isidentifier()}
+            offered |= {c[: -len(s)] for c in listing for s in suffixes if c.endswith(s)}
+            for name in offered:
+                sources[name] = sources.get(name, 0) + 1
+            for name in {c[: -len(".pkg")] for c in listing if c.endswith(".pkg") and c[:-4].isidentifier()}:
+                sources[name] = sources.get(name, 0) + 1  # its lines may name more folders (extend_path)
+                packages.add(name)  # a name only .pkg lines provide is a package no entry leads to
+            packages |= {c for c in listing if self.files.package_like(Path(entry or os.curdir, c))}
+        for finder in self.finders:
+            mapped = {key.split(".")[0] for key in [*finder.mapping, *finder.namespaces]}
+            for name in mapped:
+                sources[name] = sources.get(name, 0) + 1
+            packages |= mapped
+        for redirection in self.redirections:
+            sources[redirection.name] = sources.get(redirection.name, 0) + 1
+            packages.add(redirection.name)
+        return sorted(name for name in packages if sources.get(name, 0) > 1)
+
+    def lost_names(self, report: Report) -> list[str]:
+        """What cannot be imported because of ``report``'s hidden folders: the names they hold, a few
+        levels down, that no folder Python searches holds."""
+        if report.module_wins:
+            return [report.name]
+
+        def lost(name: str, hidden: list[str], kept: list[str], depth: int) -> list[str]:
+            found = []
+            have = set().union(*map(self._module_names, kept))
+            for child in sorted(set().union(*map(self._module_names, hidden))):
+                if child not in have:
+                    found.append(f"{name}.{child}")
+                elif depth < 3:
+                    below = [
+                        os.path.join(f, child) for f in hidden if self.files.is_dir(os.path.join(f, child))
+                    ]
+                    found += lost(f"{name}.{child}", below, [os.path.join(f, child) for f in kept], depth + 1)
+            return found
+
+        kept = [p.folder for p in report.portions if p not in report.hidden and p.kind != Kind.MODULE]
+        return lost(report.name, [p.folder for p in report.hidden if p.kind != Kind.MODULE], kept, 1)
+
+    def _module_names(self, folder: str) -> set[str]:
+        """The names a folder offers below its package: subfolders and modules (zip folders too)."""
+        names = set()
+        suffixes = [suffix for suffix, _ in all_suffixes()]
+        for child in self.files.children(Path(folder)):
+            if child.name == "__pycache__":
+                continue
+            stem = next((child.name[: -len(s)] for s in suffixes if child.name.endswith(s)), None)
+            name = stem if stem is not None else child.name if "." not in child.name else None
+            if name and name.isidentifier() and name != "__init__":
+                names.add(name)
+        return names

@@ -1,0 +1,58 @@
+"""``--format mermaid``: the search for each reported name as a Mermaid flowchart.
+
+One box per name, then an arrow to each folder that provides it, in the order
+the doctor found them (the path entries in order, then the editable finders):
+a thick arrow to the folder Python takes, plain arrows to the folders it
+searches, dashed ones to the folders it hides. Each folder says its kind and
+its owner. GitHub, GitLab and most Markdown editors draw it.
+"""
+
+from __future__ import annotations
+
+from .diagnosis import Diagnosis
+from .display import shown
+from .environment import Report
+from .render import role_of
+
+# The arrow and the style of each role (render.py's words).
+_ARROWS = {"takes": "==>", "searches": "-->", "hides": "-.->", "shadowed": "-.->", "?": "-->"}
+_STYLES = {
+    "takes": "fill:#d1f2d9,stroke:#1a7f37,stroke-width:2px",
+    "searches": "fill:#ddf4ff,stroke:#0969da",
+    "hides": "fill:#ffebe9,stroke:#cf222e,stroke-dasharray:5 3",
+    "shadowed": "fill:#f6f8fa,stroke:#8c959f,stroke-dasharray:5 3",
+    "?": "fill:#fff8c5,stroke:#9a6700",
+}
+
+
+def _label(*lines: str) -> str:
+    """A node's text, quoted for Mermaid: its own quotes and angle brackets as entities."""
+    escaped = [line.replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;") for line in lines]
+    return '"' + "<br/>".join(escaped) + '"'
+
+
+def _name(report: Report, index: int) -> list[str]:
+    node = f"n{index}"
+    state = "collision" if report.collision else "cannot tell" if report.cannot_tell else "ok"
+    if report.broken:
+        state = "broken"
+    elif report.unreachable:
+        state = "not found"
+    lines = [f"  {node}([{_label(f'import {report.name}', state)}])"]
+    for number, portion in enumerate(report.portions, 1):
+        role = role_of(report, portion)
+        folder = f"{node}_{number}"
+        owner = portion.owner or "no distribution"
+        lines.append(f"  {folder}[{_label(shown(portion.folder), f'{portion.kind} · {owner}')}]")
+        lines.append(f'  {node} {_ARROWS[role]}|"{number}. {role}"| {folder}')
+        lines.append(f"  class {folder} {role.replace('?', 'unknown')}")
+    return lines
+
+
+def picture(d: Diagnosis) -> str:
+    """The flowchart, in a Mermaid code block's body (without the fences), titled with the verdict."""
+    out = ["---", f"title: {d.verdict}", "---", "flowchart LR"]
+    for index, report in enumerate(d.reports):
+        out += _name(report, index)
+    out += [f"  classDef {role.replace('?', 'unknown')} {style}" for role, style in _STYLES.items()]
+    return "\n".join(out)

@@ -1,0 +1,185 @@
+"""The report as people read it (verdict, evidence, help), as data (``--json``), and the legend of
+every word it uses (``--help``). Rendering reads the diagnosis only, never the file system."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import asdict
+
+from .causes import Cause, Verdict
+from .diagnosis import Diagnosis, Finding
+from .display import shown, unbroken, wrap
+from .environment import Portion, Report
+from .files import key as _key
+from .specs import Kind
+
+# The doctor's version, and its JSON report's schema (sample_project/README.md: "The JSON report").
+VERSION = "2.1"
+SCHEMA = 1
+
+
+def role_of(report: Report, portion: Portion) -> str:
+    """A folder's role in the search for its name: takes, searches, hides, shadowed, or ? (cannot tell)."""
+    if report.cannot_tell:
+        return "?"
+    if portion in report.shadowed:
+        return "shadowed"
+    if portion in report.hidden:
+        return "hides"
+    if report.winner and _key(portion.folder) == _key(report.winner) and report.resolved != Kind.NAMESPACE:
+        return "takes"
+    return "searches"
+
+
+def _state(report: Report) -> str:
+    if report.cannot_tell:
+        return f"cannot tell: {report.reason}"
+    if report.module_wins:
+        return "collision: a module takes the name"
+    if report.collision:
+        return f"collision: Python takes 1 of {len(report.portions)} folders"
+    if report.broken:
+        return f"broken: its __init__ fails ({report.reason})"
+    if report.unreachable:
+        return f"not found: {report.reason}"
+    return "ok"
+
+
+def render_name(report: Report, verbose: bool = False) -> list[str]:
+    """The evidence for one name: a line for it, then a line per folder (its role, kind and owner)."""
+    out = [f"{report.name}: {_state(report)}"]  # a reason names paths: not wrapped
+    if _state(report) == "ok" and not verbose:
+        count = len(report.portions)
+        if report.resolved in (Kind.BUILTIN, Kind.FROZEN):
+            return [f"{report.name}: ok, inside the interpreter"]
+        if report.resolved == Kind.MODULE:
+            return [f"{report.name}: ok, a module: {shown(report.winner or '')}"]
+        return [f"{report.name}: ok, {count} folder{'s' if count != 1 else ''}, all searched"]
+    for portion in report.portions:
+        owner = portion.owner or "no distribution"
+        out.append(f"  {role_of(report, portion):<8} {shown(portion.folder)}  {portion.kind}, {owner}")
+        if verbose:
+            out.append(f"           via {portion.via}")
+    if verbose:
+        out.append(f"  why: {report.reason}")
+    return out
+
+
+def headline(d: Diagnosis, problems: list[Finding]) -> list[str]:
+    """The verdict, first: what cannot be imported, and why."""
+    verdict = d.verdict
+    if verdict == Verdict.HEALTHY:
+        if not d.reports:
+            return ["healthy: no package name is provided by more than one folder or distribution"]
+        return ["healthy: every folder of every shared name is searched"]
+    first = next(f for f in problems if f.cause.verdict == verdict)
+    if first.cause == Cause.HIDDEN_PORTION:
+        hidden = [r for r in d.hidden if r.name in {f.subject for f in problems}]
+        lost = list(dict.fromkeys(name for r in hidden for name in d.lost.get(r.name, [])))
+        what = f"{', '.join(lost)} cannot be imported: " if lost else ""
+        names = ", ".join(r.name for r in hidden)
+        why = f"a regular package (an __init__) makes one folder the whole of {names} and hides the others"
+        if all(r.module_wins for r in hidden):
+            why = f"a module takes the name {names}, so no folder of it is searched"
+        lines = wrap(f"{verdict}: {what}{why}")
+    else:
+        lines = wrap(f"{verdict}: {first.text}")
+    others = [f for f in problems if f is not first and f.cause != first.cause]
+    for cause in dict.fromkeys(f.cause for f in others):
+        count = sum(f.cause == cause for f in others)
+        lines += wrap(f"  and {count} {cause} finding{'s' if count > 1 else ''} ({cause.verdict})")
+    return lines
+
+
+# Causes whose evidence is a name's own lines (render_name), not a line of their own.
+_SHOWN_BY_NAME = (Cause.HIDDEN_PORTION, Cause.BROKEN_INIT, Cause.UNREACHABLE, Cause.CANNOT_TELL)
+
+
+def render(d: Diagnosis, verbose: bool = False, quiet: bool = False) -> str:
+    """The report: the verdict; the evidence (each name, each finding); notes; then help: what to paste."""
+    findings = d.findings()
+    problems = d.open_problems()
+    out = headline(d, problems)
+    if quiet:
+        return "\n".join(out)
+    evidence = [line for report in d.reports for line in render_name(report, verbose)]
+    evidence += [
+        line
+        for f in problems
+        if f.cause not in _SHOWN_BY_NAME or f.subject == ""
+        for line in wrap(f"{f.cause}: {f.text}")
+    ]
+    evidence += [line for f in findings if f.accepted for line in wrap(f"accepted: {f.cause}: {f.text}")]
+    evidence += [
+        line for f in findings if f.cause.note and not f.accepted for line in wrap(f"note: {f.text}")
+    ]
+    if evidence:
+        out += ["", *evidence]
+    for fix in d.open_fixes():
+        out += ["", *wrap(("help (stopgap): " if fix.stopgap else "help: ") + fix.text)]
+        out += [f"    {command}" for command in fix.commands]  # indented deeper than wrapped prose
+    return "\n".join(out)
+
+
+def payload(d: Diagnosis, path: list[str], left_out: str | None) -> dict:
+    """The report as data (``--json``): the keys sample_project/README.md's "The JSON report" documents."""
+    return {
+        "schema": SCHEMA,
+        "doctor": VERSION,
+        "python": sys.executable,
+        "status": d.status,
+        "verdict": d.verdict,
+        "collision": d.verdict == Verdict.COLLISION,
+        "causes": d.causes(),
+        "findings": [_unbroken(asdict(finding)) for finding in d.findings()],
+        "fixes": [_unbroken(asdict(fix)) for fix in d.open_fixes()],
+        "reports": [asdict(report) for report in d.reports],
+        "changed": d.changed,
+        "overwritten": d.overwritten,
+        "removed": d.removed,
+        "modified": d.modified,
+        "deleted": d.deleted,
+        "stale_builds": d.stale_builds,
+        "stale_finders": d.stale_finders,
+        "shared_files": d.shared_files,
+        "distribution_problems": d.problems,
+        "unreadable": d.unreadable,
+        "cannot_model": d.cannot_model,
+        "failed_pth": d.failed_pth,
+        "unlisted_zip_folders": d.unlisted_zip_folders,
+        "import_path": path,
+        "left_out": left_out,
+    }
+
+
+def _unbroken(entry: dict) -> dict:
+    """A finding or fix as data: its text with plain spaces."""
+    return {**entry, "text": unbroken(entry["text"])}
+
+
+def legend() -> str:
+    """What every word of the report means: --help prints it."""
+    roles = {
+        "takes": "the folder (or module) Python imports the name from",
+        "searches": "a folder in the package's __path__: what it holds imports",
+        "hides": "a folder of the name Python never searches: what only it holds cannot be imported",
+        "shadowed": "a module the package of the same name hides (harmless)",
+        "?": "the doctor cannot tell",
+    }
+    kinds = {
+        "regular": "an __init__ that makes its folder the whole package",
+        "pkgutil": "an __init__ that calls pkgutil.extend_path: every folder of the name is searched",
+        "pkg_resources": "an __init__ that calls pkg_resources.declare_namespace (setuptools 80 and older)",
+        "namespace": "no __init__ (PEP 420): every folder of the name is searched",
+        "module": "a module file of that name",
+    }
+    lines = ["verdicts (the report's first word; exit status 2: a usage error):"]
+    lines += [f"  {v.value:<15}{v.means} (exit {v.status})" for v in Verdict]
+    lines += ["roles of a folder:"] + [f"  {word:<15}{text}" for word, text in roles.items()]
+    lines += ["kinds of a folder:"] + [f"  {word:<15}{text}" for word, text in kinds.items()]
+    lines += ["causes (--accept CAUSE[:GLOB] names them; notes never fail a run):"]
+    for c in Cause:
+        head, *rest = wrap(f"{c.value:<20} {c.verdict or 'note':<12} {c.means}", " " * 35)
+        lines += [f"  {head}", *rest]
+    lines += ["help: lines are commands to paste, in order; help (stopgap): changes installed copies only"]
+    return "\n".join(lines)
