@@ -122,6 +122,10 @@ def test_a_stale_build_in_both_projects_is_named_as_the_cause(make_scenario):
     assert report.output.startswith("stale: ")
     for dist in DISTRIBUTIONS:
         assert report.output.count(f"\n    rm -r -- {here(s, s.project(dist) / 'build')}\n") == 1
+        source = here(s, s.project(dist))
+        assert f"installed by {dist} from {source}, which no longer has it: setuptools put it back" in flat(
+            report.output
+        )
     assert "stop shipping the same file" not in report.output
     as_json = json.loads(s.doctor("--json").output)
     assert (as_json["verdict"], as_json["causes"], as_json["overwritten"]) == ("stale", ["stale-build"], [])

@@ -42,6 +42,7 @@ class Walkthrough:
     how_to_run: list[tuple[Step, Result]] = field(default_factory=list)
     option_2: list[tuple[Step, Result]] = field(default_factory=list)
     diagnosing: list[tuple[Step, Result]] = field(default_factory=list)
+    picture: Result | None = None  # the doctor's --format mermaid, where How to Run leaves the reader
 
 
 @pytest.fixture(scope="module")
@@ -79,6 +80,8 @@ def walked(readme_python: str):
         for title, steps in transcripts:
             (block,) = blocks(section(title), "console")
             steps += [(step, shell(step.command)) for step in transcript(block)]
+            if title == "How to Run":
+                walk.picture = shell("python -m sample_project.doctor --format mermaid")
         yield walk
     finally:
         shutil.rmtree(workspace, ignore_errors=True)
@@ -130,6 +133,14 @@ def test_doctor_example_is_what_the_doctor_prints_after_the_fix(walked, request)
     attach_log(request, walked.log)
     assert walked.diagnosing[0][0].command == "python -m sample_project.doctor"
     assert mismatches(walked.diagnosing) == []
+
+
+def test_the_readme_picture_is_what_the_doctor_draws_on_the_demo(walked, request):
+    """The Mermaid picture in How to Run is what ``python -m sample_project.doctor --format mermaid`` prints there, after main.py's ImportError (exit 1, the collision)."""
+    attach_log(request, walked.log)
+    (picture,) = blocks(section("How to Run"), "mermaid")
+    assert walked.picture.returncode == 1
+    assert walked.picture.output == picture, f"the doctor draws:\n{walked.picture.output}"
 
 
 def test_readme_names_only_tests_that_exist():

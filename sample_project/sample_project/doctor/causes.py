@@ -38,18 +38,18 @@ _VERDICT_MEANS = {
 
 class Cause(Word):
     """One kind of finding: its one spelling (the report, JSON, --accept, the legend), the verdict it
-    gives (None: a note, which never fails a run), the JSON key that holds its details, what it means,
+    gives (None: a note, which never fails a run), the JSON keys that hold its details, what it means,
     and the help the report prints for it."""
 
     verdict: Verdict | None
-    field: str
+    fields: tuple[str, ...]
     means: str
     fix: str
 
-    def __new__(cls, key: str, verdict: Verdict | None, field: str, means: str, fix: str) -> Cause:
+    def __new__(cls, key: str, verdict: Verdict | None, fields: str, means: str, fix: str) -> Cause:
         member = str.__new__(cls, key)
         member._value_ = key
-        member.verdict, member.field, member.means, member.fix = verdict, field, means, fix
+        member.verdict, member.fields, member.means, member.fix = verdict, tuple(fields.split()), means, fix
         return member
 
     HIDDEN_PORTION = (
@@ -121,7 +121,7 @@ class Cause(Word):
     CANNOT_TELL = (
         "cannot-tell",
         Verdict.CANNOT_TELL,
-        "cannot_model",
+        "reports cannot_model",
         "something the doctor does not model decides (an import hook, an __init__ that builds its"
         " __path__ itself, an archive it cannot read)",
         "none: the report names what it could not model",
@@ -165,7 +165,7 @@ class Cause(Word):
     UNREADABLE = (
         "unreadable",
         None,
-        "unreadable",
+        "unreadable distribution_problems",
         "a folder or distribution the doctor cannot read",
         "none: what it holds is not in the report",
     )

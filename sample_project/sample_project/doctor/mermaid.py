@@ -10,9 +10,9 @@ its owner. GitHub, GitLab and most Markdown editors draw it.
 from __future__ import annotations
 
 from .diagnosis import Diagnosis
-from .display import shown
+from .display import shown, unbroken
 from .environment import Report
-from .render import role_of
+from .render import role_of, verdict_line
 
 # The arrow and the style of each role (render.py's words).
 _ARROWS = {"takes": "==>", "searches": "-->", "hides": "-.->", "shadowed": "-.->", "?": "-->"}
@@ -26,8 +26,9 @@ _STYLES = {
 
 
 def _label(*lines: str) -> str:
-    """A node's text, quoted for Mermaid: its own quotes and angle brackets as entities."""
-    escaped = [line.replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;") for line in lines]
+    """A node's text, quoted for Mermaid: its own #, quotes and angle brackets as entities."""
+    entities = {"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;"}
+    escaped = ["".join(entities.get(char, char) for char in line) for line in lines]
     return '"' + "<br/>".join(escaped) + '"'
 
 
@@ -50,9 +51,15 @@ def _name(report: Report, index: int) -> list[str]:
 
 
 def picture(d: Diagnosis) -> str:
-    """The flowchart, in a Mermaid code block's body (without the fences), titled with the verdict."""
-    out = ["---", f"title: {d.verdict}", "---", "flowchart LR"]
+    """The flowchart, in a Mermaid code block's body (without the fences), titled with the verdict line."""
+    title = unbroken(verdict_line(d, d.open_problems())[0]).replace("\\", "\\\\").replace('"', '\\"')
+    out = ["---", f'title: "{title}"', "---", "flowchart LR"]
     for index, report in enumerate(d.reports):
         out += _name(report, index)
-    out += [f"  classDef {role.replace('?', 'unknown')} {style}" for role, style in _STYLES.items()]
+    used = {role_of(report, portion) for report in d.reports for portion in report.portions}
+    out += [
+        f"  classDef {role.replace('?', 'unknown')} {style}"
+        for role, style in _STYLES.items()
+        if role in used
+    ]
     return "\n".join(out)

@@ -65,26 +65,31 @@ def render_name(report: Report, verbose: bool = False) -> list[str]:
     return out
 
 
-def headline(d: Diagnosis, problems: list[Finding]) -> list[str]:
-    """The verdict, first: what cannot be imported, and why."""
+def verdict_line(d: Diagnosis, problems: list[Finding]) -> tuple[str, Finding | None]:
+    """The verdict in a sentence (what cannot be imported, and why), and the problem it tells of."""
     verdict = d.verdict
     if verdict == Verdict.HEALTHY:
         if not d.reports:
-            return ["healthy: no package name is provided by more than one folder or distribution"]
-        return ["healthy: every folder of every shared name is searched"]
+            return "healthy: no package name is provided by more than one folder or distribution", None
+        return "healthy: every folder of every shared name is searched", None
     first = next(f for f in problems if f.cause.verdict == verdict)
-    if first.cause == Cause.HIDDEN_PORTION:
-        hidden = [r for r in d.hidden if r.name in {f.subject for f in problems}]
-        lost = list(dict.fromkeys(name for r in hidden for name in d.lost.get(r.name, [])))
-        what = f"{', '.join(lost)} cannot be imported: " if lost else ""
-        names = ", ".join(r.name for r in hidden)
-        why = f"a regular package (an __init__) makes one folder the whole of {names} and hides the others"
-        if all(r.module_wins for r in hidden):
-            why = f"a module takes the name {names}, so no folder of it is searched"
-        lines = wrap(f"{verdict}: {what}{why}")
-    else:
-        lines = wrap(f"{verdict}: {first.text}")
-    others = [f for f in problems if f is not first and f.cause != first.cause]
+    if first.cause != Cause.HIDDEN_PORTION:
+        return f"{verdict}: {first.text}", first
+    hidden = [r for r in d.hidden if r.name in {f.subject for f in problems}]
+    lost = list(dict.fromkeys(name for r in hidden for name in d.lost.get(r.name, [])))
+    what = f"{', '.join(lost)} cannot be imported: " if lost else ""
+    names = ", ".join(r.name for r in hidden)
+    why = f"a regular package (an __init__) makes one folder the whole of {names} and hides the others"
+    if all(r.module_wins for r in hidden):
+        why = f"a module takes the name {names}, so no folder of it is searched"
+    return f"{verdict}: {what}{why}", first
+
+
+def headline(d: Diagnosis, problems: list[Finding]) -> list[str]:
+    """The verdict, first: what cannot be imported, and why; then how many findings of other causes."""
+    sentence, first = verdict_line(d, problems)
+    lines = wrap(sentence)
+    others = [f for f in problems if f is not first and f.cause != getattr(first, "cause", None)]
     for cause in dict.fromkeys(f.cause for f in others):
         count = sum(f.cause == cause for f in others)
         lines += wrap(f"  and {count} {cause} finding{'s' if count > 1 else ''} ({cause.verdict})")
