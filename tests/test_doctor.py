@@ -430,10 +430,10 @@ def test_the_doctor_runs_as_a_single_file_copied_anywhere(make_scenario, tmp_pat
     alone = s.venv.execute([s.venv.python, copy], cwd=s.project(CONSUMER), extra_env=s.path_env())
 
     def report_of(output: str) -> tuple[str, str]:
-        """The output but for its last line, and that line: the note naming the doctor's own start-up
-        entry, which differs, as does the command that runs the doctor (in a stopgap's help)."""
-        body, note = output.rstrip("\n").rsplit("\n", 1)
-        return body.replace(f" {copy} --accept", " -m sample_project.doctor --accept"), note
+        """The output but for its last note, and that note (in one line): the one naming the doctor's own
+        start-up entry, which differs, as does the command that runs the doctor (in a stopgap's help)."""
+        body, note = output.split("note: diagnosed the import path of ")
+        return body.replace(f" {copy} --accept", " -m sample_project.doctor --accept"), flat(note)
 
     assert alone.returncode == report.returncode == 1
     assert report_of(alone.output)[0] == report_of(report.output)[0]
@@ -806,9 +806,9 @@ def test_the_doctor_diagnoses_without_its_own_start_up_folder_unless_asked(
     app = s.venv.execute([s.venv.python, "app.py"], cwd=project, extra_env=s.path_env())
 
     assert (alone.returncode, elsewhere.returncode) == (0, 0), alone.output
-    assert ", without the doctor's own archive doctor.pyz\n" in alone.output
+    assert flat(alone.output).endswith(", without the doctor's own archive doctor.pyz")
     assert (started.returncode, app.returncode) == (1, 1), started.output
-    assert f", as a program started from {project} sees it" in started.output
+    assert f", as a program started from {project} sees it" in flat(started.output)
     # Shown relative to the current folder (the project).
     assert row("hides", Path("..", "first", "ns"), "namespace", "shape-a") in started.output
     assert app.output.splitlines()[-1] == "ModuleNotFoundError: No module named 'ns.sub'"

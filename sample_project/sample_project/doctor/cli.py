@@ -9,7 +9,7 @@ import sys
 
 from .causes import Cause
 from .diagnosis import UsageError, examine
-from .display import pasted, shown
+from .display import pasted, said, wrap
 from .mermaid import picture
 from .render import SCHEMA, VERSION, legend, payload, render
 
@@ -44,14 +44,14 @@ def import_path(start: str | None = None, started: bool = False) -> tuple[list[s
 
 def _vantage(path: list[str], start: str | None, left_out: str | None, verbose: bool) -> list[str]:
     """The last note: whose import path was diagnosed, and what was left out of it."""
-    note = f"note: diagnosed the import path of {shown(sys.executable)} ({len(path)} entries)"
+    note = f"note: diagnosed the import path of {said(sys.executable)} ({len(path)} entries)"
     if start is not None:
-        note += f", as a program started from {shown(path[0])} sees it"
+        note += f", as a program started from {said(path[0])} sees it"
     if left_out is not None:
         own = os.path.abspath(left_out or os.curdir)
         what = "archive" if os.path.isfile(own) else "start-up folder"
-        note += f", without the doctor's own {what} {shown(own)}"
-    return [note] + ([f"  {entry}" for entry in path] if verbose else [])  # paths: not wrapped
+        note += f", without the doctor's own {what} {said(own)}"
+    return wrap(note) + ([f"  {entry}" for entry in path] if verbose else [])  # paths: not wrapped
 
 
 def diagnose(
