@@ -1,7 +1,7 @@
 # Every target works from the checkout root; paths here are relative, so a
 # checkout path with spaces is fine.
 .DEFAULT_GOAL := help
-.PHONY: help install run demo doctor test check fuzz matrix bench lint fix-branch clean distclean
+.PHONY: help install run demo doctor test check fuzz matrix docs bench lint fix-branch clean distclean
 
 # The Python that runs the test toolchain: CPython 3.11 to 3.13 (tests/lib/interpreters.py).
 PYTHON ?= python3
@@ -69,8 +69,11 @@ fuzz: $(STAMP) ## the doctor's differential test, deep: 10,000 layouts per inter
 	$(MAKE) --no-print-directory test TIER=full HYPOTHESIS_PROFILE=deep \
 		PYTEST_ARGS="-k test_the_doctor_predicts_what_python_imports --hypothesis-show-statistics $(PYTEST_ARGS)"
 
-matrix: $(STAMP) ## re-run every matrix cell on every interpreter found; rewrite tests/matrix.json and the README's tables
+matrix: $(STAMP) ## re-run every matrix cell on every interpreter found; rewrite tests/matrix.json and the READMEs' tables
 	$(TOOLPY) -B tests/commands/matrix.py
+
+docs: $(STAMP) ## rewrite the READMEs' generated sections from tests/matrix.json, the tests and the doctor
+	$(TOOLPY) -B tests/commands/docs.py
 
 # BENCH="test check" times both tiers; BENCH=doctor the namespace doctor on this machine's Python.
 BENCH ?= test

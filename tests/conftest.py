@@ -61,8 +61,16 @@ def tier_pythons(config: pytest.Config) -> list[str]:
     return list(SUPPORTED) if config.getoption("tier") == "full" else [version_of()]
 
 
+# Every test function pytest collected, before any was deselected (-k, the tier): (module file, name).
+COLLECTED = pytest.StashKey[set]()
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The inner loop (``--tier inner``, make test) leaves out the tests marked ``full``."""
+    """The inner loop (``--tier inner``, make test) leaves out the tests marked ``full``; what was collected is kept."""
+    config.stash[COLLECTED] = {
+        (item.path.name, getattr(item, "originalname", item.name)) for item in items if item.path is not None
+    }
     if config.getoption("tier") == "full":
         return
     full = [item for item in items if item.get_closest_marker("full")]

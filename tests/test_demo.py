@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
-from demo import show, verdict
-from harness import CONSUMER_OUTPUT, DIAGNOSIS, Result, hidden, run_make
+from demo import ran_on, show, verdict
+from harness import CONSUMER_OUTPUT, DIAGNOSIS, ROOT, Result, hidden, run_make
 
 
 def test_make_demo_shows_the_collision_then_the_fix():
@@ -25,6 +26,8 @@ def test_make_demo_shows_the_collision_then_the_fix():
     success = lines.index("durable task 'demo' started", failure)
     assert lines[success : success + 3] == [*CONSUMER_OUTPUT.splitlines(), "[exit 0]"]
     assert lines[-1].startswith("As documented:")
+    # What it ran on comes first, after make's echo of the command.
+    assert lines[1].startswith("make demo runs on the "), lines[:2]
 
 
 def _result(returncode: int, output: str) -> Result:
@@ -72,3 +75,21 @@ def test_demo_shows_a_failing_command_s_whole_output(capsys):
         "  error: subprocess-exited-with-error",
         "  [exit 1]",
     ]
+
+
+def test_demo_says_when_the_working_tree_differs_from_the_last_commit(tmp_path):
+    """In a clean clone the demo says it runs on the last commit; after Option 2 applied by hand it names the changed files, before its verdict."""
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=clone, capture_output=True, text=True)
+
+    assert (
+        ran_on(clone) == f"the last commit, {head.stdout.strip()} (the working tree does not differ from it)"
+    )
+    subprocess.run(["git", "apply", "tests/fixes/pep420.patch"], cwd=clone, check=True)
+    said = ran_on(clone)
+    assert said.startswith(
+        f"the working tree, which differs from the last commit ({head.stdout.strip()}) in 4 files: "
+    )
+    assert "azure-functions-agent-durable/azurefunctions/__init__.py" in said
+    assert ran_on(tmp_path) == "a folder that is not a git checkout: the demo runs on its files as they are"

@@ -18,7 +18,7 @@ from harness import (
     CONSUMER,
     CONSUMER_OUTPUT,
     DIAGNOSIS,
-    ROOT,
+    DOCTOR_README,
     flat,
     help_commands,
     here,
@@ -883,7 +883,7 @@ def test_quiet_prints_the_verdict_line_only_and_version_names_the_schema(make_sc
 
 def documented_json() -> dict[str, str]:
     """The README's table of the doctor's JSON keys: key -> what it holds."""
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    text = DOCTOR_README.read_text(encoding="utf-8")
     table = text[text.index("| key | what it holds |") :].split("\n\n")[0]
     keys = {}
     for row in table.splitlines()[2:]:

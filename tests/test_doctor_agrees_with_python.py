@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 from doctor_pyz import build
-from harness import DOCTOR, ROOT, hermetic_env, memory_folder, new_folder, uv_binary
+from harness import DOCTOR, DOCTOR_README, ROOT, hermetic_env, memory_folder, new_folder, uv_binary
 from hypothesis import event, example, given, settings
 from hypothesis import strategies as st
 from interpreters import find_interpreter, missing_reason
@@ -556,7 +556,7 @@ def test_every_pair_of_dimensions_is_generated():
 
 def test_the_readme_states_how_many_layouts_each_profile_tries():
     """The README's counts are the profiles' own: the default and deep profiles' examples, and the pair check's draws."""
-    text = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    text = " ".join(DOCTOR_README.read_text(encoding="utf-8").split())
     default = settings.get_profile("default").max_examples
     deep = settings.get_profile("deep").max_examples
     assert f"`make test` tries {default} generated layouts" in text

@@ -31,6 +31,7 @@ from tables import (
     recorded_run,
     symbol,
     toolchain_versions,
+    why_lines,
 )
 from timing import Timing, bench_report, command_kind
 from toolchain import pip_relays_backend_warnings
@@ -232,10 +233,10 @@ def test_the_probe_tries_exactly_the_consumers_imports(variant, expected, tmp_pa
 
 
 @pytest.mark.parametrize("section", SECTIONS)
-def test_readme_matrix_is_rendered_from_matrix_json(section):
-    """Each generated README section (the summary table and its versions, the backends' recipes, the matrix's grids, versions and legend) is exactly what tests/matrix.json renders to (run `make matrix` if not)."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert readme_section(readme, section) == SECTIONS[section](MATRIX)
+def test_generated_readme_sections_are_up_to_date(section):
+    """Each generated README section (the summary table and its versions, the backends' verdicts, the matrix's legend, recipes and grids, the sample, where each claim is tested, the doctor's causes) is exactly what tests/matrix.json, the tests and the doctor render to (run `make docs` if not)."""
+    readme, render = SECTIONS[section]
+    assert readme_section(section) == render(MATRIX), f"{readme.relative_to(ROOT)} is stale: run make docs"
 
 
 @pytest.mark.parametrize("variant", [v for v in VARIANTS if v != "as-shipped"])
@@ -340,7 +341,7 @@ def test_legend_has_a_line_only_for_what_the_grids_show():
             "note": "ModuleNotFoundError: No module named 'azurefunctions.agents.framework'",
         },
     ]
-    lines = legend(records, MATRIX["observed_with"])
+    lines = legend(records, MATRIX["observed_with"]) + why_lines(records, MATRIX["observed_with"])
     bullets = [line for line in lines if line.startswith("- ")]
     assert [line.split()[1] for line in bullets] == ["✅", "❌", "❌"]
     assert "`ModuleNotFoundError: No module named 'azurefunctions.agents.framework'`" in bullets[1]

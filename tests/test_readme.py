@@ -1,4 +1,4 @@
-"""The README, run as written: its set-up, its failure transcript and its fix transcript."""
+"""The READMEs, run as written: the set-up, the failure, the fix, the doctor; and their links and generated names."""
 
 from __future__ import annotations
 
@@ -9,12 +9,33 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from conftest import FULL, attach_log, tier_pythons
-from harness import DURABLE, FRAMEWORK, ROOT, Log, Result, copy_tree, new_folder, scratch_env
+from claims import claims
+from conftest import COLLECTED, FULL, attach_log, tier_pythons
+from harness import (
+    DOCTOR_README,
+    DURABLE,
+    FRAMEWORK,
+    README,
+    READMES,
+    ROOT,
+    Log,
+    Result,
+    copy_tree,
+    new_folder,
+    scratch_env,
+)
 from interpreters import SUPPORTED, find_interpreter, missing_reason
 from packaging.version import Version
 from toolchain import bundled_wheel
-from walkthrough import README, Shell, Step, blocks, commands, section, transcript
+from walkthrough import Shell, Step, blocks, commands, section, transcript
+
+# Every console block of every README, in the order a reader meets them: (README, section). The
+# walkthrough runs each in one scratch checkout, one after the other: the collision, the fix, the doctor.
+HOW_TO_RUN = (README, "How to Run")
+OPTION_2 = (README, "Option 2: Use Proper Namespace Packages (PEP 420)")
+THE_DOCTOR = (README, "What the doctor says")
+IN_CI = (DOCTOR_README, "In CI")
+TRANSCRIPTS = (HOW_TO_RUN, OPTION_2, THE_DOCTOR, IN_CI)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -39,9 +60,8 @@ class Walkthrough:
     python: str
     log: Log = field(default_factory=Log)
     setup: list[Result] = field(default_factory=list)
-    how_to_run: list[tuple[Step, Result]] = field(default_factory=list)
-    option_2: list[tuple[Step, Result]] = field(default_factory=list)
-    diagnosing: list[tuple[Step, Result]] = field(default_factory=list)
+    # Each transcript's steps, and what each printed.
+    transcripts: dict[tuple[Path, str], list[tuple[Step, Result]]] = field(default_factory=dict)
     picture: Result | None = None  # the doctor's --format mermaid, where How to Run leaves the reader
 
 
@@ -72,15 +92,10 @@ def walked(readme_python: str):
         shell = Shell(checkout, env, walk.log, python)
         for block in blocks(section("Development Setup"), "bash"):
             walk.setup += [shell(line) for line in commands(block)]
-        transcripts = (
-            ("How to Run", walk.how_to_run),
-            ("Option 2: Use Proper Namespace Packages (PEP 420)", walk.option_2),
-            ("Diagnosing your own environment", walk.diagnosing),
-        )
-        for title, steps in transcripts:
-            (block,) = blocks(section(title), "console")
-            steps += [(step, shell(step.command)) for step in transcript(block)]
-            if title == "How to Run":
+        for readme, title in TRANSCRIPTS:
+            (block,) = blocks(section(title, readme=readme), "console")
+            walk.transcripts[readme, title] = [(step, shell(step.command)) for step in transcript(block)]
+            if (readme, title) == HOW_TO_RUN:
                 walk.picture = shell("python -m sample_project.doctor --format mermaid")
         yield walk
     finally:
@@ -114,38 +129,49 @@ def test_development_setup_needs_nothing_but_the_build_backend(walked, request):
 def test_how_to_run_fails_as_the_readme_shows(walked, request):
     """After the set-up, ``python sample_project/main.py`` in sample_project/ prints the README's traceback and exits 1."""
     attach_log(request, walked.log)
-    assert [step.command for step, _ in walked.how_to_run][:2] == [
-        "cd sample_project",
-        "python sample_project/main.py",
-    ]
-    assert mismatches(walked.how_to_run) == []
+    steps = walked.transcripts[HOW_TO_RUN]
+    assert [step.command for step, _ in steps][:2] == ["cd sample_project", "python sample_project/main.py"]
+    assert mismatches(steps) == []
 
 
 def test_option_2_fix_works_as_the_readme_shows(walked, request):
     """Applying the PEP 420 patch and reinstalling both makes the same command print both results, as the README shows."""
     attach_log(request, walked.log)
-    assert "git apply tests/fixes/pep420.patch" in [step.command for step, _ in walked.option_2]
-    assert mismatches(walked.option_2) == []
+    steps = walked.transcripts[OPTION_2]
+    assert "git apply tests/fixes/pep420.patch" in [step.command for step, _ in steps]
+    assert mismatches(steps) == []
 
 
 def test_doctor_example_is_what_the_doctor_prints_after_the_fix(walked, request):
-    """After the Option 2 fix, ``python -m sample_project.doctor`` prints the README's healthy report and exits 0."""
+    """After the Option 2 fix, ``python -m sample_project.doctor`` prints the README's healthy report and exits 0, and ``--quiet`` (the doctor's reference, In CI) its verdict line alone."""
     attach_log(request, walked.log)
-    assert walked.diagnosing[0][0].command == "python -m sample_project.doctor"
-    assert mismatches(walked.diagnosing) == []
+    assert walked.transcripts[THE_DOCTOR][0][0].command == "python -m sample_project.doctor"
+    assert walked.transcripts[IN_CI][0][0].command == "python -m sample_project.doctor --quiet"
+    assert mismatches(walked.transcripts[THE_DOCTOR] + walked.transcripts[IN_CI]) == []
+
+
+def test_the_walkthrough_runs_every_console_block_of_every_readme():
+    """Every ``console`` block of the three READMEs is one the walkthrough runs: one per section it names, none elsewhere."""
+    found = sum(len(blocks(readme.read_text(encoding="utf-8"), "console")) for readme in READMES)
+    assert [len(blocks(section(title, readme=readme), "console")) for readme, title in TRANSCRIPTS] == [
+        1
+    ] * len(TRANSCRIPTS)
+    assert found == len(TRANSCRIPTS)
 
 
 def test_the_readme_picture_is_what_the_doctor_draws_on_the_demo(walked, request):
-    """The Mermaid picture in How to Run is what ``python -m sample_project.doctor --format mermaid`` prints there, after main.py's ImportError (exit 1, the collision)."""
+    """The Mermaid picture in the doctor's reference is what ``python -m sample_project.doctor --format mermaid`` prints where How to Run leaves the reader, after main.py's ImportError (exit 1, the collision)."""
     attach_log(request, walked.log)
-    (picture,) = blocks(section("How to Run"), "mermaid")
+    (picture,) = blocks(section("How to read a report", readme=DOCTOR_README), "mermaid")
     assert walked.picture.returncode == 1
     assert walked.picture.output == picture, f"the doctor draws:\n{walked.picture.output}"
 
 
-def test_readme_names_only_tests_that_exist():
-    """Every test the README cites as proof exists in tests/."""
-    cited = set(re.findall(r"`(test_\w+)`", README.read_text(encoding="utf-8")))
+def test_readmes_name_only_tests_that_exist():
+    """Every test a README names (the claims table names them all) exists in tests/."""
+    cited = {
+        name for readme in READMES for name in re.findall(r"`(test_\w+)`", readme.read_text(encoding="utf-8"))
+    }
     defined = {
         name
         for module in (ROOT / "tests").glob("test_*.py")
@@ -153,6 +179,39 @@ def test_readme_names_only_tests_that_exist():
     }
     assert cited
     assert sorted(cited - defined) == []
+
+
+def test_the_claims_table_names_the_tests_pytest_collects(request):
+    """Where each claim is tested (tests/README.md, made from the tests' docstrings) names exactly the test functions pytest collected from each module it collected, none more, none fewer."""
+    collected = request.config.stash[COLLECTED]
+    modules = {module for module, _ in collected}
+    listed = {(claim.module, claim.test) for claim in claims() if claim.module in modules}
+    assert modules
+    assert sorted(listed ^ collected) == []
+
+
+def anchors(text: str) -> set[str]:
+    """The anchors GitHub makes for a Markdown file's headings: lowercased, punctuation but - and _ dropped, spaces as -."""
+    found = set()
+    for heading in re.findall(r"^#{1,6} (.+)$", re.sub(r"^```.*?^```", "", text, flags=re.M | re.S), re.M):
+        slug = re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+        found.add(slug)
+    return found
+
+
+def test_every_link_between_the_readmes_leads_somewhere():
+    """Every relative link of the three READMEs names a file of the checkout and, with a #fragment, a heading of it."""
+    broken = []
+    for readme in READMES:
+        text = readme.read_text(encoding="utf-8")
+        for target in re.findall(r"\]\(([^)\s]+)\)", text):
+            if re.match(r"\w+://", target):
+                continue
+            path, _, fragment = target.partition("#")
+            file = (readme.parent / path).resolve() if path else readme
+            if not file.exists() or (fragment and fragment not in anchors(file.read_text(encoding="utf-8"))):
+                broken.append(f"{readme.relative_to(ROOT)}: {target}")
+    assert broken == []
 
 
 @FULL  # three stdlib venvs and pip builds per interpreter: make check only

@@ -3,11 +3,14 @@
 Prints every command it runs (paths shown relative to the scratch checkout)
 and exits 0 only when both halves behave as the README documents: as shipped,
 the consumer fails with the framework's subpackage hidden; after the fix, it
-prints both results.
+prints both results. The scratch copies are of the working tree as it is: where
+that differs from the last commit (say, Option 2 applied by hand), it says so
+first, and again beside a verdict that does not hold.
 """
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
@@ -16,6 +19,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "lib"))  # tests/li
 from harness import (
     CONSUMER_OUTPUT,
     DISTRIBUTIONS,
+    PROJECTS,
+    ROOT,
     Result,
     exception_line,
     fix_patch,
@@ -23,6 +28,28 @@ from harness import (
     render,
     scenario,
 )
+
+
+def ran_on(root: Path = ROOT) -> str:
+    """What the demo copies, in words: the last commit, or how the working tree differs from it."""
+    copied = [*PROJECTS, "tests/fixes"]
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True)
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all", "--", *copied],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
+    if head.returncode or status.returncode:
+        return "a folder that is not a git checkout: the demo runs on its files as they are"
+    changed = [line[3:] for line in status.stdout.splitlines()]
+    if not changed:
+        return f"the last commit, {head.stdout.strip()} (the working tree does not differ from it)"
+    listed = ", ".join(changed[:5]) + (f" and {len(changed) - 5} more" if len(changed) > 5 else "")
+    return (
+        f"the working tree, which differs from the last commit ({head.stdout.strip()}) in {len(changed)}"
+        f" file{'s' if len(changed) > 1 else ''}: {listed}"
+    )
 
 
 def show(result: Result, src: Path, python: str, full: bool = False) -> None:
@@ -64,6 +91,8 @@ def verdict(collision: Result, fixed: Result) -> list[str]:
 
 
 def main() -> int:
+    source = ran_on()
+    print(f"make demo runs on {source}")
     collision = walk(
         "1. As shipped: both distributions carry a regular azurefunctions/agents/__init__.py", fix=False
     )
@@ -74,7 +103,9 @@ def main() -> int:
     print()
     if problems:
         print(
-            "make demo: NOT as documented:\n" + "\n".join(f"  - {problem}" for problem in problems),
+            "make demo: NOT as documented:\n"
+            + "\n".join(f"  - {problem}" for problem in problems)
+            + f"\n  (it ran on {source})",
             file=sys.stderr,
         )
         return 1

@@ -36,7 +36,10 @@ from pytest_virtualenv import VirtualEnv
 ROOT = Path(__file__).resolve().parents[2]
 FIXES = ROOT / "tests" / "fixes"
 PROBE = ROOT / "tests" / "lib" / "probe.py"
-README = ROOT / "README.md"
+README = ROOT / "README.md"  # the story
+TESTS_README = ROOT / "tests" / "README.md"  # the tests and the compatibility matrix
+DOCTOR_README = ROOT / "sample_project" / "README.md"  # the namespace doctor's reference
+READMES = (README, TESTS_README, DOCTOR_README)
 DURABLE = "azure-functions-agent-durable"
 FRAMEWORK = "azure-functions-agent-framework"
 CONSUMER = "sample_project"

@@ -1,25 +1,32 @@
-"""The README's generated sections, rendered from tests/matrix.json (and the backends' recipes).
+"""The READMEs' generated sections, rendered from tests/matrix.json (and the backends' recipes).
 
-Each section sits between ``<!-- NAME:start -->`` and ``<!-- NAME:end -->``:
+Each section sits between ``<!-- NAME:start -->`` and ``<!-- NAME:end -->`` in one README:
 
-- ``summary``: the tool versions and the short table under "The Namespace
-  Collision Problem";
-- ``recipes``: each backend's Option 2 recipe and where it holds;
-- ``matrix``: the versions, the grids (setuptools per variant, then one per
-  backend) and the legend, one line per outcome the grids show.
+- README.md ``summary``: the tool versions and the short table under "What
+  breaks, and why";
+- README.md ``backends``: for Option 2, each backend's verdict, linked to its recipe;
+- tests/README.md ``matrix``: the versions, the legend, then a section per
+  backend (an anchor each: its recipe, its verdict, its grids) and why;
+- tests/README.md ``sample``: the cells `make test` re-observes;
+- tests/README.md ``claims`` (claims.py) and sample_project/README.md
+  ``causes`` (the doctor's own table of causes).
 
-Every word inside the markers comes from here; `make matrix` rewrites them,
-and test_readme_matrix_is_rendered_from_matrix_json fails when they drift.
+Every word inside the markers comes from here; `make docs` rewrites them (`make
+matrix` too, after re-running every cell), and
+test_generated_readme_sections_are_up_to_date fails when they drift.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
-from backends import BACKENDS
+from backends import BACKENDS, Backend
 from cells import BACKEND_VARIANTS, CELL_FIELDS, SAMPLE, SHORT, VARIANTS, Cell, cells
-from harness import DURABLE, FRAMEWORK, README, ROOT
+from claims import render_claims
+from harness import DOCTOR_README, DURABLE, FRAMEWORK, README, ROOT, TESTS_README, load_doctor
 from interpreters import SUPPORTED, span
 from toolchain import BACKEND_REQUIREMENTS, pins, pip_relays_backend_warnings, seeded
 
@@ -188,11 +195,11 @@ def _one(records: list[dict]) -> str:
 
 
 def _both(records: list[dict]) -> str:
-    """One grid cell for pip and uv, on every interpreter: one symbol where they agree."""
+    """One grid cell for pip and uv, on every interpreter: one symbol where they agree, and the cell says so."""
     installers = list(dict.fromkeys(r["installer"] for r in records))
     agree = all(len({symbol(r) for r in records if python in r["python"]}) <= 1 for python in SUPPORTED)
     if agree:
-        return by_python(records, _one)
+        return f"{', '.join(installers)}: {by_python(records, _one)}"
     return "<br>".join(
         f"{installer}: {by_python(_select(records, installer=installer), _one, sep='; ')}"
         for installer in installers
@@ -250,8 +257,8 @@ def render_summary(matrix: dict) -> str:
         [
             "Which copy is found first depends on how the two were installed (measured on"
             f" {versions(observed, records)}; durable is installed first;"
-            " the [compatibility matrix](#compatibility-matrix) below has every mode, with uv and"
-            f" {len(BACKENDS) - 1} other build backends too):",
+            " the [compatibility matrix](tests/README.md#the-compatibility-matrix) has every mode, with uv"
+            f" and {len(BACKENDS) - 1} other build backends too):",
             "",
             *_table(["install mode (durable, framework)", "as shipped", "with the PEP 420 fix"], rows),
         ]
@@ -271,45 +278,52 @@ RECIPE_NOTES = {
 }
 
 
-def render_recipes(matrix: dict) -> str:
+def recipe_verdict(matrix: dict, backend: Backend) -> str:
+    """Where a backend's PEP 420 recipe holds, in one line: every row, or every row but those named."""
+    records = _select(matrix["cells"], backend=backend.name, variant="pep420")
+    failing: dict[str, list[dict]] = {}
+    for record in records:
+        if record["outcome"] != "ok":
+            same = record["first"] == record["second"]
+            label = f"its {record['first']} row" if same else f"the {row_label(record)} row"
+            failing.setdefault(label, []).append(record)
+    on = f"on CPython {span(pythons_observed(records))}"
+    if not failing:
+        return f"✅ in every row, with pip and uv, {on}"
+    return f"✅ with pip and uv, {on}, in every row but " + "; ".join(
+        f"{label}: {_both(rs)}" for label, rs in failing.items()
+    )
+
+
+def recipe(matrix: dict, backend: Backend) -> list[str]:
+    """A backend's Option 2 recipe: the ``pyproject.toml`` tables the matrix writes for the PEP 420 layout."""
+    recipes = {dist: backend.pyproject_recipe("pep420", dist) for dist in (DURABLE, FRAMEWORK)}
+    shown = (
+        [recipes[DURABLE]]
+        if recipes[DURABLE] == recipes[FRAMEWORK]
+        else [f"# {dist}\n{text}" for dist, text in recipes.items()]
+    )
     lines = []
-    for backend in BACKENDS[1:]:
-        records = _select(matrix["cells"], backend=backend.name, variant="pep420")
-        failing: dict[str, list[dict]] = {}
-        for record in records:
-            if record["outcome"] != "ok":
-                same = record["first"] == record["second"]
-                label = f"its {record['first']} row" if same else f"the {row_label(record)} row"
-                failing.setdefault(label, []).append(record)
-        on = f"on CPython {span(pythons_observed(records))}"
-        verdict = (
-            f"✅ in every row, with pip and uv, {on}"
-            if not failing
-            else (
-                f"✅ with pip and uv, {on}, in every row but "
-                + "; ".join(f"{label}: {_both(rs)}" for label, rs in failing.items())
-            )
-        )
-        recipes = {dist: backend.pyproject_recipe("pep420", dist) for dist in (DURABLE, FRAMEWORK)}
-        shown = (
-            [recipes[DURABLE]]
-            if recipes[DURABLE] == recipes[FRAMEWORK]
-            else [f"# {dist}\n{recipe}" for dist, recipe in recipes.items()]
-        )
-        lines += [f"- **{backend.name}** ({verdict}):", ""]
-        for recipe in shown:
-            lines += [
-                "  ```toml",
-                *(f"  {line}" if line else "" for line in recipe.splitlines()),
-                "  ```",
-                "",
-            ]
-        if backend.name in RECIPE_NOTES:
-            lines += [f"  {RECIPE_NOTES[backend.name](matrix['observed_with'])}", ""]
-    return "\n".join(lines).rstrip()
+    for text in shown:
+        lines += ["```toml", *text.splitlines(), "```", ""]
+    if backend.name in RECIPE_NOTES:
+        lines += [RECIPE_NOTES[backend.name](matrix["observed_with"]), ""]
+    return lines
+
+
+def render_backends(matrix: dict) -> str:
+    """README.md's Option 2: each other backend's verdict, linked to its recipe and grid in tests/README.md."""
+    return "\n".join(
+        f"- [**{backend.name}**](tests/README.md#{backend.name}): {recipe_verdict(matrix, backend)}"
+        for backend in BACKENDS[1:]
+    )
 
 
 # --- the compatibility matrix -------------------------------------------------------------------
+
+
+# A grid's first column: the install modes, durable's first (it is installed first).
+MODES = "install modes: durable, framework"
 
 
 def _setuptools_grids(records: list[dict]) -> list[str]:
@@ -318,9 +332,9 @@ def _setuptools_grids(records: list[dict]) -> list[str]:
         rows: dict[str, list[dict]] = {}
         for record in _select(records, backend="setuptools", variant=variant):
             rows.setdefault(row_label(record), []).append(record)
-        header = "install mode" if variant == "merged" else "durable, framework"
+        header = "install mode (one distribution)" if variant == "merged" else MODES
         mine = [r for rs in rows.values() for r in rs]
-        lines += [f"**{variant}** (CPython {span(pythons_observed(mine))})", ""]
+        lines += [f"#### {variant}", "", f"CPython {span(pythons_observed(mine))}.", ""]
         lines += _table(
             [header, "pip", "uv"],
             (
@@ -336,23 +350,15 @@ def _setuptools_grids(records: list[dict]) -> list[str]:
     return lines
 
 
-def _backend_grids(records: list[dict]) -> list[str]:
-    lines = []
-    for backend in BACKENDS[1:]:
-        mine = _select(records, backend=backend.name)
-        rows: dict[str, dict[str, list[dict]]] = {}
-        for record in mine:
-            rows.setdefault(row_label(record), {}).setdefault(record["variant"], []).append(record)
-        lines += [f"**{backend.name}** (CPython {span(pythons_observed(mine))})", ""]
-        lines += _table(
-            ["durable, framework", *BACKEND_VARIANTS],
-            (
-                [label, *(_both(by_variant[v]) for v in BACKEND_VARIANTS)]
-                for label, by_variant in rows.items()
-            ),
-        )
-        lines.append("")
-    return lines
+def _backend_grid(records: list[dict], backend: Backend) -> list[str]:
+    mine = _select(records, backend=backend.name)
+    rows: dict[str, dict[str, list[dict]]] = {}
+    for record in mine:
+        rows.setdefault(row_label(record), {}).setdefault(record["variant"], []).append(record)
+    return _table(
+        [MODES, *BACKEND_VARIANTS],
+        ([label, *(_both(by_variant[v]) for v in BACKEND_VARIANTS)] for label, by_variant in rows.items()),
+    )
 
 
 def _count(records: list[dict]) -> str:
@@ -417,8 +423,8 @@ OBSERVED = (
 
 
 def legend(records: list[dict], observed: dict) -> list[str]:
-    """One line for each outcome the grids show, saying what was observed, then why, where the grids show it."""
-    lines = ["What the grids show:", ""]
+    """One line for each outcome the grids show, saying what was observed."""
+    lines = ["### What the grids show", ""]
     by_outcome: dict[str, list[dict]] = {}
     for record in records:
         by_outcome.setdefault(record["outcome"], []).append(record)
@@ -434,14 +440,17 @@ def legend(records: list[dict], observed: dict) -> list[str]:
         for note in sorted({r["note"] for r in refused}):
             these = [r for r in refused if r["note"] == note]
             lines.append(f"- ⛔ {outcome} ({_count(these)}: {_where(these)}): {what}: `{note}`")
+    return lines
+
+
+def why_lines(records: list[dict], observed: dict) -> list[str]:
+    """Why the grids show what they show: each explanation only where a scenario shows what it explains."""
     why = [
         text(observed) if callable(text) else text
         for predicate, text in WHY
         if any(predicate(r) for r in records)
     ]
-    if why:
-        lines += ["", "Why, where the grids show it:", "", *why]
-    return lines
+    return ["### Why, where the grids show it", "", *why] if why else []
 
 
 def _is(backend: str | None = None, variant: str | None = None, outcome: str | None = None, **pair):
@@ -548,24 +557,37 @@ def render_matrix(matrix: dict) -> str:
         f"{backend} on {span(list(why))} ({'; '.join(dict.fromkeys(why.values()))})"
         for backend, why in observed["unsupported"].items()
     ]
-    return "\n".join(
-        [
-            f"Observed on {versions(observed, records)}; and {backend_versions(observed)}:"
-            f" {_scenarios(records)} scenarios (setuptools {counts['setuptools']}; {per_backend}), each on every"
-            f" interpreter its backend supports, {_count(records)} in all, each in its own venv"
-            + (f"; not tried: {', '.join(skipped)}" if skipped else "")
-            + f". `make matrix` re-runs them and rewrites this section and `tests/matrix.json`; {agreement(records)}.",
+    lines = [
+        f"Observed on {versions(observed, records)}; and {backend_versions(observed)}:"
+        f" {_scenarios(records)} scenarios (setuptools {counts['setuptools']}; {per_backend}), each on every"
+        f" interpreter its backend supports, {_count(records)} in all, each in its own venv"
+        + (f"; not tried: {', '.join(skipped)}" if skipped else "")
+        + f". `make matrix` re-runs them and rewrites this section and `tests/matrix.json`; {agreement(records)}.",
+        "",
+        "Backends: " + ", ".join(f"[{b.name}](#{b.name})" for b in BACKENDS) + ".",
+        "",
+        *legend(records, observed),
+        "",
+        "### setuptools",
+        "",
+        "The projects as shipped, one grid per variant. Every variant's patch is in `tests/fixes/`.",
+        "",
+        *_setuptools_grids(records),
+    ]
+    for backend in BACKENDS[1:]:
+        lines += [
+            f"### {backend.name}",
             "",
-            "**setuptools**, the projects as shipped, one grid per variant:",
+            f"Option 2's recipe: {recipe_verdict(matrix, backend)}.",
             "",
-            *_setuptools_grids(records),
-            f"**The other backends**, each with its Option 2 recipe, the variants {', '.join(BACKEND_VARIANTS)};"
-            " one symbol where pip and uv agree:",
+            *recipe(matrix, backend),
+            f"The variants {', '.join(BACKEND_VARIANTS)}, each with that backend's `pyproject.toml`"
+            f" (CPython {span(pythons_observed(_select(records, backend=backend.name)))}):",
             "",
-            *_backend_grids(records),
-            *legend(records, observed),
+            *_backend_grid(records, backend),
+            "",
         ]
-    )
+    return "\n".join([*lines, *why_lines(records, observed)]).rstrip()
 
 
 # --- the README -----------------------------------------------------------------------------------
@@ -583,11 +605,33 @@ def render_sample(matrix: dict) -> str:
     return "\n".join(lines)
 
 
-SECTIONS = {
-    "summary": render_summary,
-    "recipes": render_recipes,
-    "matrix": render_matrix,
-    "sample": render_sample,
+def render_causes(_matrix: dict | None = None) -> str:
+    """The doctor's own table of causes (its causes.py): each cause's verdict and exit status, meaning and help."""
+    cause = load_doctor().Cause
+
+    def code(text: str) -> str:  # Markdown reads __init__ as bold: dunder names as code
+        return re.sub(r"(__\w+__)", r"`\1`", text)
+
+    rows = (
+        [
+            f"`{c.value}`",
+            f"{c.verdict}, exit {c.verdict.status}" if c.verdict else "note, exit 0",
+            code(c.means),
+            code(c.fix),
+        ]
+        for c in cause
+    )
+    return "\n".join(_table(["cause", "verdict", "what it means", "help the report prints"], rows))
+
+
+# Each generated section: the README it sits in, and what renders it (from tests/matrix.json).
+SECTIONS: dict[str, tuple[Path, Callable[[dict], str]]] = {
+    "summary": (README, render_summary),
+    "backends": (README, render_backends),
+    "matrix": (TESTS_README, render_matrix),
+    "sample": (TESTS_README, render_sample),
+    "claims": (TESTS_README, render_claims),
+    "causes": (DOCTOR_README, render_causes),
 }
 
 
@@ -596,28 +640,39 @@ def markers(name: str) -> tuple[str, str]:
 
 
 class SectionMissing(LookupError):
-    """The README lacks a generated section's markers."""
+    """A README lacks a generated section's markers."""
 
 
-def readme_section(text: str, name: str) -> str:
-    """What the README holds between ``name``'s markers (the markers excluded)."""
+def readme_section(name: str, text: str | None = None) -> str:
+    """What the section's README (or ``text``) holds between ``name``'s markers (the markers excluded)."""
+    readme = SECTIONS[name][0]
+    text = readme.read_text(encoding="utf-8") if text is None else text
     start, end = markers(name)
     if text.count(start) != 1 or text.count(end) != 1 or text.find(end) < text.find(start):
-        raise SectionMissing(f"README.md has no single {start} ... {end} section")
+        raise SectionMissing(f"{readme.relative_to(ROOT)} has no single {start} ... {end} section")
     return text[text.find(start) + len(start) : text.find(end)].strip("\n")
 
 
-def rendered(text: str, matrix: dict) -> str:
-    """``text`` (the README) with every generated section rendered from ``matrix``."""
-    for name, render in SECTIONS.items():
-        readme_section(text, name)  # exactly one pair of markers
+def check_markers() -> None:
+    """Every generated section's markers are in its README, once: raises SectionMissing otherwise."""
+    for name in SECTIONS:
+        readme_section(name)
+
+
+def write_docs(matrix: dict) -> list[Path]:
+    """Render every generated section into its README; the READMEs written."""
+    check_markers()
+    texts = {readme: readme.read_text(encoding="utf-8") for readme, _ in SECTIONS.values()}
+    for name, (readme, render) in SECTIONS.items():
         start, end = markers(name)
-        head, rest = text.split(start)
+        head, rest = texts[readme].split(start)
         tail = rest.split(end)[1]
-        text = f"{head}{start}\n{render(matrix)}\n{end}{tail}"
-    return text
+        texts[readme] = f"{head}{start}\n{render(matrix)}\n{end}{tail}"
+    for readme, text in texts.items():
+        readme.write_text(text, encoding="utf-8")
+    return list(texts)
 
 
 def write(records: list[dict], kept: dict[str, dict] | None = None) -> None:
     MATRIX.write_text(dump(records, kept), encoding="utf-8")
-    README.write_text(rendered(README.read_text(encoding="utf-8"), load()), encoding="utf-8")
+    write_docs(load())

@@ -23,12 +23,13 @@ from harness import README, Log, Result, execute
 from pytest_shutil.workspace import Workspace
 
 
-def section(title: str, text: str | None = None) -> str:
-    """The README text under the heading ``title`` (any level), up to the next heading of that level or above."""
-    text = README.read_text(encoding="utf-8") if text is None else text
+def section(title: str, text: str | None = None, readme: Path = README) -> str:
+    """The text of ``readme`` (or ``text``) under the heading ``title`` (any level), up to the next heading
+    of that level or above."""
+    text = readme.read_text(encoding="utf-8") if text is None else text
     match = re.search(rf"^(#+) {re.escape(title)}\n", text, re.MULTILINE)
     if not match:
-        raise LookupError(f"README has no section {title!r}")
+        raise LookupError(f"{readme.name} has no section {title!r}")
     level = len(match.group(1))
     end = re.compile(rf"^#{{1,{level}}} ", re.MULTILINE).search(text, match.end())
     return text[match.end() : end.start() if end else len(text)]
