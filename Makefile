@@ -26,7 +26,7 @@ help: ## list the targets
 
 # Needs the network once; afterwards the stamp is newer than the pins and
 # nothing is fetched again. Refuses, saying why, a Python that cannot run the toolchain.
-$(STAMP): tests/requirements.txt tests/requirements-backends.txt tests/requirements-pkg_resources.txt tests/lib/interpreters.py
+$(STAMP): tests/requirements.txt tests/requirements-backends.txt tests/requirements-static.txt tests/requirements-pkg_resources.txt tests/lib/interpreters.py
 	@command -v "$(PYTHON)" >/dev/null || { echo "make: $(PYTHON) not found; name another: make PYTHON=/path/to/python3.X ..." >&2; exit 2; }
 	@"$(PYTHON)" -c 'import sys; sys.exit(sys.version_info < (3, 9))' 2>/dev/null || { echo "make: $(PYTHON) is too old to run even the check of which Pythons the test toolchain needs (tests/lib/interpreters.py, TOOL)" >&2; exit 2; }
 	@"$(PYTHON)" tests/lib/interpreters.py check-tool

@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from cells import CELL_FIELDS, SAMPLE, Cell, runs
+from cells import CELL_FIELDS, SAMPLE, STATIC_SAMPLE, Cell, runs
 from doctor_pyz import build
 from harness import Log, Scenario, scenario
 from hypothesis import HealthCheck, settings
@@ -134,12 +135,20 @@ def tier_runs(tier: str) -> list[Cell]:
     return [cell for group in groups.values() for cell in group]
 
 
-def _applies(cell: Cell, wanted: dict) -> bool:
+def static_cells(tier: str) -> frozenset[Cell] | None:
+    """The cells whose run on the interpreter running the tests asks the static tools: the inner loop's
+    fixed sample (cells.STATIC_SAMPLE); in the full tier, every cell (None)."""
+    return STATIC_SAMPLE if tier == "inner" else None
+
+
+def _applies(cell: Cell, wanted: dict, tier: str) -> bool:
     """Whether a test marked ``@pytest.mark.cells(**wanted)`` applies to ``cell``.
 
     ``built``: the record says its distributions were installed (not a build or install
-    error); ``both``: both distributions are still installed (no uninstall); a cell's own
-    field (``first``, ``reverse``, ...): the cell's; any other key: its record's.
+    error); ``both``: both distributions are still installed (no uninstall); ``static``: its
+    run asks the static tools (on the interpreter running the tests: every cell in the full
+    tier, the inner loop's STATIC_SAMPLE); a cell's own field (``first``, ``reverse``, ...):
+    the cell's; any other key: its record's.
     """
     record = recorded_run(RECORDS, cell) or {}
     for key, value in wanted.items():
@@ -147,6 +156,9 @@ def _applies(cell: Cell, wanted: dict) -> bool:
             actual = record.get("outcome") not in FAILED_BUILDS
         elif key == "both":
             actual = cell.uninstall is None
+        elif key == "static":
+            statics = static_cells(tier)
+            actual = cell.python == version_of() and (statics is None or replace(cell, python="") in statics)
         elif key in CELL_FIELDS:
             actual = getattr(cell, key)
         else:
@@ -167,7 +179,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     chosen = [
         cell
         for cell in tier_runs(metafunc.config.getoption("tier"))
-        if any(_applies(cell, w) for w in wanted)
+        if any(_applies(cell, w, metafunc.config.getoption("tier")) for w in wanted)
     ]
     metafunc.parametrize(
         "cell_run",
@@ -178,11 +190,15 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 @pytest.fixture(scope="session")
 def workshop(tmp_path_factory: pytest.TempPathFactory, worker_id: str, pytestconfig) -> Workshop:
-    """What the runs share: wheels built once per session (by the first xdist worker to ask), and each worker's venvs after shared steps."""
-    plan = tier_runs(pytestconfig.getoption("tier"))
+    """What the runs share: wheels built once per session (by the first xdist worker to ask), the static
+    tools' answers per installed tree, and each worker's venvs after shared steps."""
+    tier = pytestconfig.getoption("tier")
+    plan = tier_runs(tier)
     if worker_id == "master":
-        return Workshop(tmp_path_factory.mktemp("workshop").resolve(), plan)
-    return Workshop(tmp_path_factory.getbasetemp().parent.resolve() / "workshop", plan)
+        folder = tmp_path_factory.mktemp("workshop").resolve()
+    else:
+        folder = tmp_path_factory.getbasetemp().parent.resolve() / "workshop"
+    return Workshop(folder, plan, static=static_cells(tier), static_python=version_of())
 
 
 @pytest.fixture(scope="session")

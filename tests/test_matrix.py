@@ -11,6 +11,7 @@ a failure, never a skip.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -72,6 +73,14 @@ def test_matrix_cell_turns_out_as_recorded(cell):
     """Re-run in a fresh venv, the scenario gives the recorded outcome, ``__init__.py`` in effect and note."""
     recorded, run = cell
     assert run.record == recorded
+
+
+@pytest.mark.cells(built=True, static=True)
+def test_matrix_cell_static_tools_see_as_recorded(cell):
+    """What mypy, basedpyright, ty, pyrefly, zuban (both modes) and jedi say of each subpackage the consumer imports in the cell's venv (its revealed type, or the tool's own message), and what Python does with it, are what tests/matrix.json records, jedi's answer under each hash seed included."""
+    recorded, run = cell
+    recorded_static = MATRIX.get("static", {}).get("cells", {}).get(Cell.of(recorded).name)
+    assert run.static == recorded_static, json.dumps(run.static, indent=1)
 
 
 @pytest.mark.cells(built=True, both=True)

@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "lib"))  # tests/li
 
 from harness import ROOT
 from interpreters import SUPPORTED, find_interpreter, missing_reason
-from runner import jobs, run_all
+from runner import jobs, run_all, static_python
 from tables import MATRIX, SectionMissing, check_markers, load, merge, write
 from timing import bench_report
 
@@ -41,8 +41,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{missing_reason(python)}: {what}")
     try:
         check_markers()  # fail before a run of several minutes, not after
-        records, timings, wall = run_all(workers, pythons)
-        write(merge(records, recorded["cells"], pythons), kept)
+        records, timings, wall, seen = run_all(workers, pythons)
+        write(
+            merge(records, recorded["cells"], pythons),
+            kept,
+            {"python": static_python(pythons), "cells": seen},
+        )
     except (SectionMissing, RuntimeError) as error:  # no README markers; a backend that would not install
         print(f"{Path(sys.argv[0]).name}: {error}", file=sys.stderr)
         return 1

@@ -169,3 +169,14 @@ SAMPLE = (
     Cell("poetry-core", "pkgutil", "uv", "editable", "editable"),
     Cell("uv-build", "pep420", "uv", "editable", "regular"),
 )
+# What `make test` asks the static tools about too (the full tier asks about every cell): the
+# collision through setuptools' editable finder (a hook no checker follows), the silent overwrite,
+# a mixed install, and a pkgutil layout (where jedi's answer depends on the hash seed).
+STATIC_SAMPLE = frozenset(
+    {
+        Cell("setuptools", "as-shipped", "pip", "editable", "editable"),
+        Cell("setuptools", "as-shipped", "pip", "regular", "regular"),
+        Cell("flit-core", "as-shipped", "uv", "regular", "editable"),
+        Cell("poetry-core", "pkgutil", "uv", "editable", "editable"),
+    }
+)

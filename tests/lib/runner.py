@@ -16,6 +16,7 @@ source trees and the venvs it keeps for the steps its cells share.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import shutil
@@ -24,9 +25,10 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
+import static
 from backends import BY_NAME, Backend, failure
 from cells import CELL_FIELDS, Cell, Install, Uninstall, distributions, runs
 from filelock import FileLock
@@ -43,6 +45,7 @@ from harness import (
     new_folder,
     scratch_env,
 )
+from interpreters import version_of
 from timing import Timing, command_kind
 from toolchain import WHEELS
 
@@ -63,7 +66,8 @@ class CellRun:
     about the packages the consumer imports from. ``probe`` is what
     tests/lib/probe.py reported. ``src`` is the scratch tree the cell
     installed from. The consumer, the doctor and the probe are None (empty)
-    after an install or build error.
+    after an install or build error. ``static``: what the type checkers and
+    jedi see there, for the runs whose workshop asks (static_for), else None.
     """
 
     record: dict
@@ -72,6 +76,9 @@ class CellRun:
     log: Log
     src: Path | None = None
     probe: dict = field(default_factory=dict)
+    # Where the run asked the static tools: ``python`` (subpackage -> what Python did) and ``tools``
+    # (tool -> subpackage -> answer, static.observe).
+    static: dict | None = None
 
     @property
     def imported_from(self) -> Path | None:
@@ -147,6 +154,15 @@ def classify(cell: Cell, report: dict) -> dict:
     return record_of(cell, "ok", "", shared_init)
 
 
+def python_answers(report: dict, imports: list[tuple[str, str]]) -> dict[str, str]:
+    """What Python did with each subpackage the consumer imports: ``imports``, the exception it raised,
+    or ``uninstalled`` (the probe does not try the distribution a cell uninstalled)."""
+    tried = {entry["target"]: entry.get("error", "imports") for entry in report["imports"]}
+    return {
+        module.rpartition(".")[2]: tried.get(f"{module}.{name}", "uninstalled") for module, name in imports
+    }
+
+
 def _files_note(entries: list[dict], what: str) -> str:
     owners = sorted({entry["distribution"] for entry in entries})
     files = ", ".join(sorted({entry["file"] for entry in entries}))
@@ -163,10 +179,16 @@ class State:
 
 @dataclass
 class Workshop:
-    """What the cells of one run share. ``plan``: the cells this process may run, to know which steps recur."""
+    """What the cells of one run share. ``plan``: the cells this process may run, to know which steps recur.
+
+    ``static``: the cells (on no interpreter in particular) whose run on ``static_python`` asks the
+    static tools too; None: every cell. An empty set: none.
+    """
 
     folder: Path
     plan: list[Cell] = field(default_factory=list)
+    static: frozenset[Cell] | None = frozenset()
+    static_python: str = ""
 
     def __post_init__(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -212,6 +234,27 @@ class Workshop:
                 failed["output"] = built.output.replace(f"{tree}{os.sep}", "")  # as in the checkout
                 (dest / "failed.json").write_text(json.dumps(failed))
                 return
+
+    # --- what every process shares: what the static tools saw, per installed tree ---------------
+
+    def static_for(self, cell: Cell) -> bool:
+        """Whether this cell's run asks the static tools."""
+        bare = replace(cell, python="")
+        return cell.python == self.static_python and (self.static is None or bare in self.static)
+
+    def static_answers(self, s: Scenario, imports: list[tuple[str, str]]) -> dict:
+        """What the static tools see in ``s``: asked once per distinct installed tree (tree_fingerprint),
+        whichever process meets it first; every cell with the same tree gets that answer."""
+        key = tree_fingerprint(s, imports)
+        done = self.folder / "static" / f"{key}.json"
+        done.parent.mkdir(parents=True, exist_ok=True)
+        with FileLock(str(done.with_suffix(".lock"))):
+            if not done.exists():
+                roots = {str(s.src): "{src}", str(s.workspace): "{scenario}"}
+                work = new_folder("static ", s.workspace)
+                answers = static.observe(Path(s.venv.python), work, imports, s.targets, roots)
+                done.write_text(json.dumps(answers), encoding="utf-8")
+        return json.loads(done.read_text(encoding="utf-8"))
 
     # --- what this process keeps: source trees and venvs ----------------------------------------
 
@@ -307,6 +350,40 @@ class Workshop:
         return failure(installed.output, tree) if installed.returncode else None
 
 
+# What a static tool can reach in a scenario, besides the interpreter: the distributions' own files in
+# site-packages, the .pth files and editable finders there, the --target folders and the source trees.
+_REACHABLE = ("azurefunctions", "azure_functions_agent", "__editable__", "_editable_impl_", "editables")
+# What differs between trees the tools see alike: who installed them, and bytecode.
+_VOLATILE = {"RECORD", "INSTALLER", "REQUESTED", "direct_url.json", "uv_cache.json", "__pycache__"}
+
+
+def tree_fingerprint(s: Scenario, imports: list[tuple[str, str]]) -> str:
+    """A digest of everything the static tools can read in ``s`` (file names and contents, its own paths
+    named, not spelled), so that two scenarios with the same tree share the tools' answer."""
+    digest = hashlib.sha256(repr((s.venv.version, imports)).encode())
+    roots = [(str(s.src).encode(), b"{src}"), (str(s.workspace).encode(), b"{scenario}")]
+
+    def add(base: Path, label: str, keep=lambda name: True) -> None:
+        for folder, dirs, files in os.walk(base):  # links are read, not followed
+            dirs[:] = sorted(d for d in dirs if d not in _VOLATILE and (folder != str(base) or keep(d)))
+            for name in sorted(files + [d for d in dirs if os.path.islink(os.path.join(folder, d))]):
+                path = Path(folder, name)
+                relative = path.relative_to(base)
+                if name in _VOLATILE or not keep(relative.parts[0]):
+                    continue
+                data = os.readlink(path).encode() if path.is_symlink() else path.read_bytes()
+                for root, named in roots:
+                    data = data.replace(root, named)
+                digest.update(f"{label}/{relative.as_posix()}\0".encode() + data + b"\0")
+
+    site = Path(s.venv.site_packages)
+    add(site, "site", lambda name: name.startswith(_REACHABLE) or name.endswith(".pth"))
+    for number, target in enumerate(s.targets):
+        add(target, f"target{number}")
+    add(s.src, "src")
+    return digest.hexdigest()
+
+
 def _key(cell: Cell, steps: tuple) -> tuple:
     root = (cell.backend, cell.python)
     return root if not steps else (*root, cell.variant, cell.installer, steps)
@@ -343,7 +420,11 @@ def run_cell(cell: Cell, workshop: Workshop) -> CellRun:
             else list(dict.fromkeys(module.rpartition(".")[0] for module, _ in targets))
         )
         doctor = s.doctor("--json", *packages)
-        return CellRun(classify(cell, report), consumer, doctor, s.log, src, report)
+        seen = None
+        if workshop.static_for(cell):
+            imports = consumer_imports(src)
+            seen = {"python": python_answers(report, imports), "tools": workshop.static_answers(s, imports)}
+        return CellRun(classify(cell, report), consumer, doctor, s.log, src, report, seen)
 
 
 def group_of(cell: Cell) -> str:
@@ -354,10 +435,10 @@ def group_of(cell: Cell) -> str:
 _WORKSHOP: list[Workshop] = []  # this worker process's, kept from one group to the next
 
 
-def _run_group(args: tuple[list[Cell], Path, tuple[str, ...]]) -> list[tuple[dict, Timing]]:
+def _run_group(args: tuple[list[Cell], Path, tuple[str, ...]]) -> list[tuple[dict, Timing, dict | None]]:
     group, folder, pythons = args
-    if not _WORKSHOP:
-        _WORKSHOP.append(Workshop(folder, runs(pythons)))  # its backends' fresh venvs serve every group
+    if not _WORKSHOP:  # its backends' fresh venvs serve every group; every cell asks the static tools
+        _WORKSHOP.append(Workshop(folder, runs(pythons), static=None, static_python=static_python(pythons)))
     workshop = _WORKSHOP[0]
     counted: dict[int, Result] = {}  # a shared step's commands count once (kept alive: ids are reused)
     done = []
@@ -369,14 +450,20 @@ def _run_group(args: tuple[list[Cell], Path, tuple[str, ...]]) -> list[tuple[dic
             if id(result) not in counted:
                 counted[id(result)] = result
                 cpu.setdefault(command_kind(result), []).append(result.cpu)
-        done.append((run.record, Timing(time.monotonic() - started, cpu)))
+        done.append((run.record, Timing(time.monotonic() - started, cpu), run.static))
     return done
 
 
-def run_all(jobs: int, pythons: tuple[str, ...]) -> tuple[list[dict], list[Timing], float]:
+def static_python(pythons: tuple[str, ...]) -> str:
+    """The interpreter whose runs ask the static tools: the one running the matrix, if it runs there."""
+    return version_of() if version_of() in pythons else pythons[-1]
+
+
+def run_all(jobs: int, pythons: tuple[str, ...]) -> tuple[list[dict], list[Timing], float, dict]:
     """Run every cell on each of ``pythons``, ``jobs`` groups at a time.
 
-    The records (one per cell and interpreter, in matrix.json's order), their timings, the wall time.
+    The records (one per cell and interpreter, in matrix.json's order), their timings, the wall time,
+    and what the static tools saw, per cell (by its name: on the interpreter static_python names).
     """
     started = time.monotonic()
     planned = runs(pythons)
@@ -388,10 +475,16 @@ def run_all(jobs: int, pythons: tuple[str, ...]) -> tuple[list[dict], list[Timin
         ProcessPoolExecutor(max_workers=jobs) as pool,
     ):
         tasks = [(group, Path(scratch).resolve(), pythons) for group in groups.values()]
-        done = [pair for ran in pool.map(_run_group, tasks) for pair in ran]
+        done = [triple for ran in pool.map(_run_group, tasks) for triple in ran]
     order = {cell.id: n for n, cell in enumerate(planned)}
-    done.sort(key=lambda pair: order[Cell.of(pair[0]).on(pair[0]["python"][0]).id])
-    return [record for record, _ in done], [timing for _, timing in done], time.monotonic() - started
+    done.sort(key=lambda triple: order[Cell.of(triple[0]).on(triple[0]["python"][0]).id])
+    seen = {Cell.of(record).name: answers for record, _, answers in done if answers is not None}
+    return (
+        [record for record, _, _ in done],
+        [timing for _, timing, _ in done],
+        time.monotonic() - started,
+        seen,
+    )
 
 
 def jobs(description: str, argv: list[str] | None) -> int:

@@ -28,7 +28,7 @@ from cells import BACKEND_VARIANTS, CELL_FIELDS, SAMPLE, SHORT, VARIANTS, Cell, 
 from claims import render_claims
 from harness import DOCTOR_README, DURABLE, FRAMEWORK, README, ROOT, TESTS_README, load_doctor
 from interpreters import SUPPORTED, span
-from toolchain import BACKEND_REQUIREMENTS, pins, pip_relays_backend_warnings, seeded
+from toolchain import BACKEND_REQUIREMENTS, STATIC_REQUIREMENTS, pins, pip_relays_backend_warnings, seeded
 
 MATRIX = ROOT / "tests" / "matrix.json"
 
@@ -40,12 +40,16 @@ def toolchain_versions() -> dict:
     major.minor. ``unsupported``: the interpreters a backend is not tried on, and why.
     """
     pinned = pins()
+    static_pins = pins(STATIC_REQUIREMENTS)
     return {
         "pythons": {python: seeded(python) for python in SUPPORTED},
         "virtualenv": pinned["virtualenv"],
         "uv": pinned["uv"],
         **{backend.name: pins(BACKEND_REQUIREMENTS)[backend.name] for backend in BACKENDS[1:]},
         "editables": pins(BACKEND_REQUIREMENTS)["editables"],
+        "static": {
+            tool: static_pins[tool] for tool in ("mypy", "basedpyright", "ty", "pyrefly", "zuban", "jedi")
+        },
         "unsupported": {
             backend.name: why
             for backend in BACKENDS
@@ -55,15 +59,19 @@ def toolchain_versions() -> dict:
 
 
 def load() -> dict:
-    """tests/matrix.json: ``observed_with`` (the toolchain) and ``cells`` (records: a scenario, the interpreters it was observed on, what was)."""
+    """tests/matrix.json: ``observed_with`` (the toolchain), ``cells`` (records: a scenario, the interpreters
+    it was observed on, what was) and ``static`` (what the static tools saw: ``python``, the interpreter
+    whose runs asked them; ``cells``, by cell name: tool -> subpackage -> answer)."""
     return json.loads(MATRIX.read_text(encoding="utf-8"))
 
 
-def dump(records: list[dict], kept: dict[str, dict] | None = None) -> str:
-    """matrix.json's text. ``kept``: for an interpreter whose records were kept from an earlier run, what its venvs were seeded with then."""
+def dump(records: list[dict], kept: dict[str, dict] | None = None, static: dict | None = None) -> str:
+    """matrix.json's text. ``kept``: for an interpreter whose records were kept from an earlier run, what its
+    venvs were seeded with then. ``static``: what the static tools saw (load()'s ``static``)."""
     observed = toolchain_versions()
     observed["pythons"].update(kept or {})
-    return json.dumps({"observed_with": observed, "cells": records}, indent=2, ensure_ascii=False) + "\n"
+    document = {"observed_with": observed, "cells": records, "static": static or {"python": "", "cells": {}}}
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
 def observation(record: dict) -> dict:
@@ -673,6 +681,6 @@ def write_docs(matrix: dict) -> list[Path]:
     return list(texts)
 
 
-def write(records: list[dict], kept: dict[str, dict] | None = None) -> None:
-    MATRIX.write_text(dump(records, kept), encoding="utf-8")
+def write(records: list[dict], kept: dict[str, dict] | None = None, static: dict | None = None) -> None:
+    MATRIX.write_text(dump(records, kept, static), encoding="utf-8")
     write_docs(load())

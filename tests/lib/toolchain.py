@@ -25,6 +25,8 @@ from packaging.utils import canonicalize_name
 ROOT = Path(__file__).resolve().parents[2]
 REQUIREMENTS = ROOT / "tests" / "requirements.txt"
 BACKEND_REQUIREMENTS = ROOT / "tests" / "requirements-backends.txt"
+# The type checkers and the IDE engine the matrix's static columns run.
+STATIC_REQUIREMENTS = ROOT / "tests" / "requirements-static.txt"
 # setuptools 81 and later have no pkg_resources; the differential test takes it from this release's wheel.
 PKG_RESOURCES_REQUIREMENTS = ROOT / "tests" / "requirements-pkg_resources.txt"
 # Where `make` downloads the wheels of the backends (for every supported interpreter) and of pkg_resources.
