@@ -80,12 +80,14 @@ BENCH ?= test
 bench: $(STAMP) ## time the inner loop as you run it: the median of 3 runs (writes nothing)
 	$(TOOLPY) -B tests/commands/bench.py --python "$(PYTHON)" $(BENCH)
 
-lint: $(STAMP) ## ruff over the whole checkout; actionlint and zizmor over the GitHub workflow; shellcheck over .ci/
+lint: $(STAMP) ## ruff over the whole checkout; actionlint and zizmor over the GitHub workflow; shellcheck over .ci/; mypy over the doctor
 	$(TOOLS)/bin/ruff check --config tests/ruff.toml --cache-dir $(TOOLS)/ruff-cache .
 	$(TOOLS)/bin/ruff format --config tests/ruff.toml --cache-dir $(TOOLS)/ruff-cache --check .
 	$(TOOLS)/bin/actionlint -shellcheck $(TOOLS)/bin/shellcheck .github/workflows/*.yml
 	$(TOOLS)/bin/zizmor --offline --quiet .github/workflows/
 	$(TOOLS)/bin/shellcheck .ci/run .ci/check-clean
+	# The doctor's types (mypy checks 3.10 syntax and later; the doctor also runs on 3.9).
+	$(TOOLS)/bin/mypy --python-version 3.10 --cache-dir $(TOOLS)/mypy-cache sample_project/sample_project/doctor
 
 fix-branch: ## create the local branch pep420-fix: tests/fixes/pep420.patch as one commit
 	"$(PYTHON)" -B tests/commands/fix_branch.py

@@ -18,6 +18,7 @@ from harness import (
     CONSUMER,
     CONSUMER_OUTPUT,
     DIAGNOSIS,
+    DOCTOR,
     DOCTOR_README,
     flat,
     help_commands,
@@ -320,6 +321,22 @@ def test_a_module_or_a_builtin_gets_an_accurate_message(make_scenario, name, say
     assert says in s.doctor("--verbose", name).output
 
 
+def test_a_hidden_folder_whose_init_cannot_be_read_is_a_collision_not_a_crash(make_scenario, tmp_path):
+    """A regular ``ns/`` first on the path hides a later ``ns/`` whose ``__init__`` changes ``__path__`` its own way: Python imports the first, the doctor says collision and lists the hidden folder as one it cannot read (kind unknown), with no traceback."""
+    first = install_tree(tmp_path / "first", "shape-first", {"ns/__init__.py": "", "ns/a.py": ""})
+    odd = install_tree(
+        tmp_path / "odd", "shape-odd", {"ns/__init__.py": "__path__.append('x')\n", "ns/b.py": ""}
+    )
+    s, report = doctor(make_scenario, [first, odd], "ns")
+    python = s.venv.execute([s.venv.python, "-c", "import ns.b"], extra_env=s.path_env())
+
+    assert python.output.splitlines()[-1] == "ModuleNotFoundError: No module named 'ns.b'"
+    assert report.returncode == 1, report.output
+    assert "Traceback" not in report.output
+    assert report.output.startswith("collision: ns.b cannot be imported: ")
+    assert row("hides", odd / "ns", "unknown", "shape-odd") in report.output
+
+
 def test_an_init_that_builds_its_path_otherwise_is_cannot_tell(make_scenario, tmp_path):
     """An ``__init__.py`` that changes ``__path__`` in its own way: the doctor says it cannot tell, names the file, and exits 3."""
     odd = install_tree(tmp_path / "odd", "shape-odd", {"ns/__init__.py": "__path__.append('/elsewhere')\n"})
@@ -379,22 +396,29 @@ def test_help_explains_every_word_of_the_report(make_scenario):
 
     assert report.returncode == 0
     assert "exit status 2: a usage error" in report.output
-    for verdict, status in (("healthy", 0), ("collision", 1), ("broken", 1), ("stale", 1), ("missing", 1)):
-        assert any(
-            line.split()[:1] == [verdict] and f"(exit {status}" in line for line in report.output.splitlines()
-        )
-    assert "(exit 3)" in next(
-        line for line in report.output.splitlines() if line.split()[:1] == ["cannot-tell"]
-    )
+    for verdict, status in (
+        ("healthy", 0),
+        ("collision", 1),
+        ("broken", 1),
+        ("stale", 1),
+        ("missing", 1),
+        ("cannot-tell", 3),
+    ):
+        assert any(line.split()[:3] == [verdict, "exit", f"{status}:"] for line in report.output.splitlines())
     for word in (
         "takes",
         "searches",
         "hides",
         "shadowed",
+        "skips",
         "regular",
         "pkgutil",
         "pkg_resources",
         "namespace",
+        "empty",
+        "module",
+        "unknown",
+        "broken",
     ):
         assert word in words
     for cause in (
@@ -414,8 +438,54 @@ def test_help_explains_every_word_of_the_report(make_scenario):
         "modified",
         "deleted",
         "shared-file",
+        "shadowed-module",
+        "empty-folder",
+        "unseen-zip-folder",
+        "unreadable",
     ):
         assert cause in words
+
+
+def test_the_picture_draws_the_search_and_keeps_any_path_intact(make_scenario, tmp_path):
+    """``--format mermaid`` on a collision: a box per name with its state, a thick arrow to the folder Python takes and a dashed one to the folder it hides, each folder with its kind and owner, the verdict as its title; a path's ``#``, quotes and angle brackets become entities, so Mermaid reads them as text."""
+    odd = tmp_path / 'a "b" #1; <c>'
+    first = pkgutil_top_with_regular_sub(odd)
+    second = pep420_portion(tmp_path / "second")
+    _, picture = doctor(make_scenario, [first, second], "--format", "mermaid")
+    lines = picture.output.splitlines()
+    entities = {"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;"}
+    escaped = "".join(entities.get(char, char) for char in str(first / "ns" / "sub"))
+
+    assert picture.returncode == 1
+    assert lines[0:2] == [
+        "---",
+        'title: "collision: ns.sub.y cannot be imported: a regular package (an __init__)'
+        ' makes one folder the whole of ns.sub and hides the others"',
+    ]
+    assert lines[2:4] == ["---", "flowchart LR"]
+    assert '  n0(["import ns<br/>ok"])' in lines
+    assert '  n1(["import ns.sub<br/>collision"])' in lines
+    assert f'  n1_1["{escaped}<br/>regular · shape-pkgutil"]' in lines
+    assert '  n1 ==>|"1. takes"| n1_1' in lines
+    assert '  n1 -.->|"2. hides"| n1_2' in lines
+    assert "  class n1_2 hides" in lines
+
+
+def test_the_installed_doctor_runs_from_any_folder(make_scenario, tmp_path):
+    """sample_project installed as a wheel (not from its folder) carries the whole doctor package: ``python -m sample_project.doctor`` runs from an unrelated folder, every module of it there."""
+    s = make_scenario()
+    assert s.install(CONSUMER, "regular").returncode == 0, s.log
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    modules = sorted(path.stem for path in DOCTOR.glob("*.py") if path.stem != "__main__")  # it runs
+    check = (
+        "import importlib, sys; [importlib.import_module('sample_project.doctor.' + m) for m in sys.argv[1:]]"
+    )
+    imported = s.venv.execute([s.venv.python, "-c", check, *modules], cwd=elsewhere)
+    version = s.venv.execute([s.venv.python, "-m", "sample_project.doctor", "--version"], cwd=elsewhere)
+
+    assert imported.returncode == 0, imported.output
+    assert version.output.startswith("python -m sample_project.doctor 2.1 (JSON schema 1)")
 
 
 def test_the_doctor_runs_as_a_single_file_copied_anywhere(make_scenario, tmp_path, doctor_pyz):

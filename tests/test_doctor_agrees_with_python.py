@@ -416,6 +416,30 @@ REGRESSIONS = [
         (dist("da", "pkg_resources", "pep420", "nspkg"), dist("db", "pep420", "pep420", "site")),
         launch="script",
     ),
+    # Found by make fuzz (December 7): pip uninstalls leave folders behind, empty or holding only
+    # what another distribution shipped there.
+    Layout(
+        (
+            dist("da", "regular", "regular", "pip", after="uninstalled"),
+            dist("db", "regular", "regular", "pip", after="uninstalled"),
+        ),
+        launch="module",
+    ),
+    Layout(
+        (
+            dist("da", "pep420", "sourceless", "pip"),
+            dist("db", "regular", "regular", "site"),
+            dist("dc", "regular", "regular", "pip", after="uninstalled"),
+        ),
+        launch="module",
+    ),
+    Layout(
+        (
+            dist("da", "pep420", "regular", "pip", after="uninstalled"),
+            dist("db", "regular", "regular", "target"),
+        ),
+        launch="module",
+    ),
 ]
 
 

@@ -1,6 +1,8 @@
-"""Each cause the doctor knows, in a real environment made to show it: its line in the report, its
-finding in the JSON (cause and subject), the verdict and exit status it gives, and the JSON keys its
-details are under (the doctor's table of causes, ``--help``'s legend, says which).
+"""Each cause the doctor knows, in a real environment made to show it, read as text and as JSON.
+
+For each: its line in the report, its finding in the JSON (cause and subject),
+the verdict and exit status it gives, and the JSON keys its details are under
+(the doctor's table of causes, ``--help``'s legend, says which).
 
 One case a cause, laid out as installers lay files out (``--target`` folders with
 a dist-info and RECORD, zip archives, a ``.pth`` file in the venv's own
@@ -152,6 +154,18 @@ def shadowed_module(tmp: Path, site: Path) -> Case:
     return Case([package, module], line, str(stray), "healthy")
 
 
+def empty_folder(tmp: Path, site: Path) -> Case:
+    """A regular ns/ first; later on the path an ns/ an uninstall left behind: empty folders and a __pycache__."""
+    first = install_tree(tmp / "first", "shape-first", {"ns/__init__.py": "", "ns/a.py": ""})
+    left = tmp / "left behind"
+    (left / "ns" / "sub" / "__pycache__").mkdir(parents=True)
+    line = (
+        f"note: {left / 'ns'} holds no file (an uninstall leaves its folders behind): Python skips it for ns,"
+        " and it hides nothing"
+    )
+    return Case([first, left], line, str(left / "ns"), "healthy")
+
+
 def unseen_zip_folder(tmp: Path, site: Path) -> Case:
     """An archive holds other/x.py with no directory entries, and the doctor is asked about ns alone."""
     archive = zip_tree(tmp / "deps.zip", {"other/x.py": ""}, folders=False)
@@ -183,6 +197,7 @@ CASES: dict[str, Callable[[Path, Path], Case]] = {
     "deleted": deleted,
     "shared-file": shared_file,
     "shadowed-module": shadowed_module,
+    "empty-folder": empty_folder,
     "unseen-zip-folder": unseen_zip_folder,
     "unreadable": unreadable,
 }
@@ -216,7 +231,7 @@ def test_each_cause_reads_as_text_and_as_json(make_scenario, tmp_path, cause):
 
 
 def test_every_cause_has_a_test_of_its_text_and_json():
-    """The cases above and the tests ELSEWHERE names cover every cause in the doctor's table, and those tests read the report both ways."""
+    """Every cause in the doctor's table has an environment that shows it, read as text and as JSON: in this module, or, for the two that need a real setuptools build, in the test of test_pep420_fix.py that reads it both ways."""
     causes = [cause.value for cause in load_doctor().Cause]
     assert sorted([*CASES, *ELSEWHERE]) == sorted(causes)
     tests = {

@@ -26,8 +26,12 @@ except ImportError:
     doctor = module_from_spec(spec)
     sys.modules[spec.name] = doctor
     spec.loader.exec_module(doctor)
-    report, _ = doctor.diagnose()
-    header = "The namespace doctor's diagnosis, called by main.py (python -m sample_project.doctor gives the same verdict):"
+    # The command that gives the same verdict, from the folder this ran in (its stopgap help uses it).
+    project = folder.parents[1]
+    where = "" if Path.cwd().resolve() == project.resolve() else f"cd {doctor.display.pasted(project)} && "
+    python = doctor.display.pasted(sys.executable)
+    report, _ = doctor.diagnose(command=f"{where}{python} -m sample_project.doctor")
+    header = f"The namespace doctor's diagnosis, called by main.py ({where}python -m sample_project.doctor gives the same verdict):"
     print(f"\n{header}\n{report}", file=sys.stderr)
     raise SystemExit(1) from None
 

@@ -45,8 +45,8 @@ def claims() -> list[Claim]:
 
 
 def story(module: Path) -> str:
-    """A test module's docstring, first line: the story it tells."""
-    return (ast.get_docstring(ast.parse(module.read_text(encoding="utf-8"))) or "").strip().splitlines()[0]
+    """A test module's docstring, first sentence: the story it tells."""
+    return first_sentence(ast.get_docstring(ast.parse(module.read_text(encoding="utf-8"))) or "")
 
 
 def render_claims(_matrix: dict | None = None) -> str:

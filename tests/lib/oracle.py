@@ -157,8 +157,11 @@ PIP = Pip()
 def install_wheels(root: str, plan: dict, site_packages: str) -> tuple[list[str], list[str]]:
     """pip or uv installs the plan's wheels in order, then does to each what it says (leave, delete or edit
     its leaf module, uninstall it, with the installer that installed it). Returns the causes the installed
-    files now show, from what each wheel shipped and what was done (not from the doctor), and the leaves
-    uninstalled."""
+    files now show against what each wheel shipped (not from the doctor), and the leaves uninstalled.
+
+    The files are looked at, not predicted: an uninstall takes more than its own RECORD's shared files
+    (pip also removes the legacy ``x.pyc`` beside each ``x.py`` it removes, another wheel's sourceless
+    ``__init__.pyc`` included; measured with pip 26.0.1 and 26.3)."""
     folder = os.path.join(root, "wheels")
     os.makedirs(folder, exist_ok=True)
     uv = [os.environ["ORACLE_UV"], "pip"]
@@ -172,36 +175,35 @@ def install_wheels(root: str, plan: dict, site_packages: str) -> tuple[list[str]
             PIP("install", *pip_options, "--root-user-action=ignore", "--no-index", "--no-deps", wheel)
         else:
             _run([*uv, "install", *uv_options, "--no-index", "--no-deps", "--no-cache", wheel])
-    causes, uninstalled = set(), []
+    uninstalled = []
     for spec in plan.get("wheels", []):
         leaf = next(entry["path"] for entry in spec["files"] if entry["path"].endswith("/mod.py"))
         path = os.path.join(site_packages, leaf)
         if spec["after"] == "deleted":
             os.remove(path)
-            causes.add("removed")
         elif spec["after"] == "modified":
             with open(path, "a", encoding="utf-8") as file:
                 file.write("# edited after install\n")
-            causes.add("modified")
         elif spec["after"] == "uninstalled":
             if spec["installer"] == "pip":
                 PIP("uninstall", *pip_options, "--yes", spec["name"])
             else:
                 _run([*uv, "uninstall", *uv_options, spec["name"]])
             uninstalled.append(os.path.dirname(leaf).replace("/", "."))
-    gone = {
-        name
-        for spec in plan.get("wheels", [])
-        if spec["after"] == "uninstalled"
-        for name in shipped[spec["name"]]
-    }
+    causes = set()
     remaining = [shipped[spec["name"]] for spec in plan.get("wheels", []) if spec["after"] != "uninstalled"]
-    for relative in {name for files in remaining for name in files}:
-        copies = {files[relative] for files in remaining if relative in files}
-        if relative in gone:  # an uninstall takes every file its RECORD lists, shared or not
-            causes.add("removed")
-        elif len(copies) > 1:  # the later install replaced the earlier's copy
-            causes.add("overwritten")
+    for files in remaining:
+        for relative, data in files.items():
+            path = os.path.join(site_packages, *relative.split("/"))
+            if not os.path.isfile(path):
+                causes.add("removed")
+                continue
+            with open(path, "rb") as file:
+                now = file.read()
+            if now != data:  # another wheel's copy of it, or an edit no wheel ships
+                # A copy the doctor can tell: one an installed distribution's RECORD lists.
+                shipped_by_another = any(now == other.get(relative) for other in remaining)
+                causes.add("overwritten" if shipped_by_another else "modified")
     return sorted(causes), uninstalled
 
 
@@ -267,13 +269,13 @@ def predict(doctor, plan: dict) -> dict:
     except doctor.UsageError as error:  # exit 2: right only where nothing of the layout is installed
         return {"names": names, "leaves": leaves, "verdict": NOT_PROVIDED, "report": str(error)}
     if os.environ.get("ORACLE_DEBUG"):
-        print(doctor.render(diagnosis), file=sys.stderr)
+        print(doctor.render.render(diagnosis), file=sys.stderr)
     # The exit status `python -m sample_project.doctor NAMES` gives, but for
     # installed-file checks: layouts have no RECORD, and the base interpreter's
     # files are not the layout's.
     status = diagnosis.status
     verdict = {0: "healthy", 1: "collision", 3: "unknown"}[status]
-    return {"names": names, "leaves": leaves, "verdict": verdict, "report": doctor.render(diagnosis)}
+    return {"names": names, "leaves": leaves, "verdict": verdict, "report": doctor.render.render(diagnosis)}
 
 
 def observe(plan: dict) -> dict:
@@ -403,9 +405,11 @@ def run_apart(doctor, pyz: str, root: str, plan: dict) -> dict:
         problems = {"overwritten", "removed"} & set(expected)
         python["verdict"] = "collision" if problems or not all(v is True for v in installed) else "healthy"
         if python["leaves"] and not installed and not problems:
-            # Nothing installed: asked by name, nothing provides it (exit 2); asked for every
-            # shared name, there is none (exit 0).
-            python["verdict"] = NOT_PROVIDED if plan["launch"] == "module" else "healthy"
+            # Nothing installed: asked by name, nothing provides it (exit 2), unless the folders an
+            # uninstall left behind still make the names importable (empty namespace packages);
+            # asked for every shared name, there is none (exit 0).
+            provided = any(python["names"][name].get("imported") for name in names)
+            python["verdict"] = NOT_PROVIDED if plan["launch"] == "module" and not provided else "healthy"
         elif plan["launch"] == "script" and len(installed) < 2 and not problems:
             # One distribution left: asked for every shared name, the doctor has none to report,
             # whatever that one's own __init__ does; what it says of that one is not compared.

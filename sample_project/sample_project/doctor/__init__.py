@@ -38,7 +38,7 @@ from .causes import Cause, Verdict
 from .cli import diagnose, main
 from .diagnosis import Diagnosis, UsageError, examine
 from .environment import Environment
-from .render import SCHEMA, VERSION, render
+from .version import SCHEMA, VERSION
 
 __all__ = [
     "SCHEMA",
@@ -51,5 +51,4 @@ __all__ = [
     "diagnose",
     "examine",
     "main",
-    "render",
 ]

@@ -56,7 +56,7 @@ def changed_files(
     changed without being read.
     """
     listings: dict[str, set[str]] = {}
-    changed = []
+    changed: list[dict] = []
     for dist in distributions:
         for key, file in sorted(dist.files.items()):
             if file.digest is None:

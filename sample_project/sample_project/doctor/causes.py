@@ -27,7 +27,7 @@ class Verdict(Word):
 
 
 _VERDICT_MEANS = {
-    Verdict.HEALTHY: "every folder of every shared name is searched (notes may follow)",
+    Verdict.HEALTHY: "every folder of every shared name is searched; notes may follow",
     Verdict.COLLISION: "distributions break each other: a hidden folder, an overwritten file",
     Verdict.BROKEN: "something fails to import: an __init__, a .pth line, a missing file",
     Verdict.STALE: "an install out of date with its project: a build/ folder, an editable finder",
@@ -81,7 +81,7 @@ class Cause(Word):
         Verdict.BROKEN,
         "failed_pth",
         "a .pth line that failed at start-up, so what it sets up is missing",
-        "install what it lacks",
+        "install what it lacks; or see why the module fails, then reinstall its project",
     )
     REMOVED = (
         "removed",
@@ -95,7 +95,7 @@ class Cause(Word):
         Verdict.BROKEN,
         "unlisted_zip_folders",
         "a folder in a zip archive without an entry of its own: zipimport cannot see what is below it",
-        "rebuild the archive with an entry for each folder",
+        "rebuild the archive with an entry for each folder, or make that folder a regular package",
     )
     STALE_BUILD = (
         "stale-build",
@@ -116,7 +116,7 @@ class Cause(Word):
         Verdict.MISSING,
         "reports",
         "a name that folders provide, yet Python finds nothing",
-        "the fix of the cause above it (a stale finder, a broken parent)",
+        "none of its own: the help of the cause that makes it so (a stale finder, a broken parent)",
     )
     CANNOT_TELL = (
         "cannot-tell",
@@ -152,6 +152,14 @@ class Cause(Word):
         None,
         "reports",
         "a module the package of the same name hides: harmless, unreachable",
+        "none needed",
+    )
+    EMPTY_FOLDER = (
+        "empty-folder",
+        None,
+        "reports",
+        "a folder of a shared name with no file in it (an uninstall leaves its folders behind): Python"
+        " skips it, and it hides nothing",
         "none needed",
     )
     UNSEEN_ZIP_FOLDER = (

@@ -11,7 +11,8 @@ from .causes import Cause
 from .diagnosis import UsageError, examine
 from .display import pasted, said, wrap
 from .mermaid import picture
-from .render import SCHEMA, VERSION, legend, payload, render
+from .render import legend, payload, render
+from .version import SCHEMA, VERSION
 
 # The doctor as the README names it: what its help says to run when it was not started as a program.
 MODULE = "sample_project.doctor"

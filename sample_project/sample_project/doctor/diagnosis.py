@@ -59,7 +59,7 @@ class Diagnosis:
     stale_builds: list[dict]
     stale_finders: list[dict]
     shared_files: list[dict]
-    problems: dict[str, str]  # distribution -> a RECORD problem
+    record_problems: dict[str, str]  # distribution -> why its RECORD cannot be read
     unreadable: dict[str, str]
     cannot_model: str | None  # why the import system itself cannot be modelled
     failed_pth: list[dict] = field(default_factory=list)  # .pth import lines that failed at start-up
@@ -74,7 +74,7 @@ class Diagnosis:
     def hidden(self) -> list[Report]:
         return [r for r in self.reports if r.collision]
 
-    @property
+    @cached_property
     def unimportable(self) -> list[dict]:
         """Zip folders without an entry of their own, under (or above) a reported name: part of it cannot be
         imported, unless that very folder is in its name's ``__path__`` (pkg_resources' declare_namespace
@@ -105,7 +105,7 @@ class Diagnosis:
     def unreachable(self) -> list[Report]:
         return [r for r in self.reports if r.unreachable]
 
-    @property
+    @cached_property
     def overwritten(self) -> list[dict]:
         """Replaced by another distribution's copy; not the files a stale build/ put back (that is their cause)."""
         stale = {_key(entry["file"]) for entry in self.stale_builds}
@@ -154,7 +154,7 @@ class Diagnosis:
                     f"a module, {said(r.winner or '')}, takes the name {r.name}: no folder of it is searched"
                 )
             else:
-                hidden = ", ".join(said(p.folder) for p in r.hidden if p not in r.shadowed)
+                hidden = ", ".join(said(p.folder) for p in r.hidden if p not in r.shadowed + r.left_empty)
                 text = f"{r.name}: Python takes {said(r.winner or '')} and hides {hidden}"
             found.append(Finding(Cause.HIDDEN_PORTION, r.name, text))
         found += [
@@ -270,6 +270,16 @@ class Diagnosis:
             ),
             *(
                 Finding(
+                    Cause.EMPTY_FOLDER,
+                    p.folder,
+                    f"{said(p.folder)} holds no file (an uninstall leaves its folders behind): Python skips it"
+                    f" for {r.name}, and it hides nothing",
+                )
+                for r in self.reports
+                for p in r.left_empty
+            ),
+            *(
+                Finding(
                     Cause.UNSEEN_ZIP_FOLDER,
                     e["name"],
                     f"{said(e['archive'])} holds files under {e['folder']}/ but no entry for that folder:"
@@ -280,7 +290,7 @@ class Diagnosis:
             ),
             *(
                 Finding(Cause.UNREADABLE, name, f"{name}: {problem}")
-                for name, problem in self.problems.items()
+                for name, problem in self.record_problems.items()
             ),
             *(
                 Finding(
@@ -396,9 +406,9 @@ def examine(
         stale_builds = audit.stale_builds(files, env.distributions)
         stale_finders = audit.stale_finders(files, env.finders, env.distributions)
         shared_files = audit.shared_files(env.claims())
-        problems = {d.name: d.problem for d in env.distributions if d.problem}
+        record_problems = {d.name: d.problem for d in env.distributions if d.problem}
     else:
-        changed, stale_builds, stale_finders, shared_files, problems = [], [], [], [], {}
+        changed, stale_builds, stale_finders, shared_files, record_problems = [], [], [], [], {}
     failed = failed_path_lines(files)
     d = Diagnosis(
         reports,
@@ -406,7 +416,7 @@ def examine(
         stale_builds,
         stale_finders,
         shared_files,
-        problems,
+        record_problems,
         dict(sorted(files.unreadable.items())),
         env.cannot_model,
         failed,

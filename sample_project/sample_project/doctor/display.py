@@ -49,12 +49,13 @@ def pasted(path: str | os.PathLike[str]) -> str:
 def wrap(text: str, indent: str = "  ") -> list[str]:
     """Prose within 100 columns, but for a path, which is never broken, nor left alone on a line when the
     words before it are few."""
+    words = text.lstrip(" ")
     lines: list[str] = []
-    line = ""
-    for word in text.split(" "):
-        if line and len(line) + 1 + len(word) > 100 and len(line) > len(indent) + 30:
+    line = text[: len(text) - len(words)]  # a leading indent stays
+    for word in words.split(" "):
+        if line.strip() and len(line) + 1 + len(word) > 100 and len(line) > len(indent) + 30:
             lines.append(line)
             line = indent + word
         else:
-            line = f"{line} {word}" if line else word
+            line = f"{line} {word}" if line.strip() else line + word
     return [unbroken(entry) for entry in [*lines, line]]

@@ -225,9 +225,10 @@ def _map_module_calls(files: Files) -> list[Redirection]:
                 and node.func.attr == "map_module"
             ):
                 args = [_string(arg) for arg in node.args]
-                if len(args) != 2 or None in args or node.keywords:
+                name, target = [*args, None, None][:2]
+                if len(args) != 2 or name is None or target is None or node.keywords:
                     raise CannotTell(f"{file} maps a module in a way the doctor does not model")
-                found.append(Redirection(module_name, args[0], args[1]))
+                found.append(Redirection(module_name, name, target))
     return found
 
 

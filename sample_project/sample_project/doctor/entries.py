@@ -104,7 +104,7 @@ def zip_find_spec(files: Files, entry: str, fullname: str) -> Spec | None:
     """zipimporter(entry).find_spec(fullname): zipimport.py's _get_module_info, then _is_dir."""
     archive, prefix = split_archive(entry)
     names = files.zip_names(archive) if archive else None
-    if names is None:
+    if archive is None or names is None:
         raise CannotTell(f"{entry} is a zip archive on the import path that cannot be read")
     path = (f"{prefix}/" if prefix else "") + fullname.rpartition(".")[2]
     where = os.path.join(archive, *path.split("/"))
@@ -133,6 +133,8 @@ def unlisted_zip_folders(files: Files, path: list[str], within: dict[str, str] |
         if not isinstance(entry, str) or files.is_dir(entry or os.curdir) or not split_archive(entry)[0]:
             continue
         archive, prefix = split_archive(entry)
+        if archive is None:
+            continue
         names = files.zip_names(archive) or frozenset()
         start = f"{prefix}/" if prefix else ""
         missing = set()

@@ -54,9 +54,14 @@ class Report:
         return [p for p in self.hidden if p.kind == Kind.MODULE] if self.resolved != Kind.MODULE else []
 
     @property
+    def left_empty(self) -> list[Portion]:
+        """Folders Python skips that hold no file (an uninstall left them behind): they hide nothing."""
+        return [p for p in self.hidden if p.kind == Kind.EMPTY]
+
+    @property
     def collision(self) -> bool:
-        """Portions of the package Python skips; or a module that wins over the package's portions."""
-        return any(portion not in self.shadowed for portion in self.hidden)
+        """Portions of the package Python skips, files in them; or a module that wins over the package's portions."""
+        return any(portion not in self.shadowed and portion.kind != Kind.EMPTY for portion in self.hidden)
 
     @property
     def module_wins(self) -> bool:
@@ -92,7 +97,7 @@ def portion_kind(files: Files, folder: Path) -> tuple[Kind, str] | None:
     if spec is None:
         return None
     if spec.loader is None:
-        return Kind.NAMESPACE, str(folder)
+        return (Kind.NAMESPACE if files.holds_files(folder) else Kind.EMPTY), str(folder)
     if spec.locations is None:
         return Kind.MODULE, spec.origin or str(folder)
     try:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 def split_archive(path: str) -> tuple[str | None, str]:
     """(the zip archive, the member path inside it with "/" separators) for a path inside an archive, else (None, "")."""
-    archive, inner = path, []
+    archive, inner = path, list[str]()
     while archive and not os.path.isdir(archive):
         if os.path.isfile(archive):
             return (archive, "/".join(reversed(inner))) if zipfile.is_zipfile(archive) else (None, "")
@@ -141,6 +141,35 @@ class Files:
         """A folder of a zip archive with a directory entry (what zipimport takes for a namespace portion)."""
         archive, member = split_archive(str(folder))
         return archive is not None and bool(member) and f"{member}/" in (self.zip_names(archive) or ())
+
+    def holds_files(self, folder: Path | str) -> bool:
+        """Whether a folder (or a zip archive's folder) holds a file anywhere below it, bytecode caches aside.
+
+        pip and uv remove what a RECORD lists but may leave its folders behind, empty or holding only
+        empty folders and ``__pycache__``: such a folder offers Python nothing to import.
+        """
+        folder = str(folder)
+        if self.is_dir(folder):
+            try:
+                for _, dirs, names in os.walk(folder, onerror=self._raise):
+                    if names:
+                        return True
+                    dirs[:] = [d for d in dirs if d != "__pycache__"]
+            except OSError as error:
+                self.refused(folder, error)
+                return True  # cannot tell: say nothing rather than something wrong
+            return False
+        archive, member = split_archive(folder)
+        listed = (self.zip_names(archive) or frozenset()) if archive else frozenset()
+        prefix = f"{member}/" if member else ""
+        return any(
+            n.startswith(prefix) and not n.endswith("/") and "/__pycache__/" not in f"/{n[len(prefix) :]}"
+            for n in listed
+        )
+
+    @staticmethod
+    def _raise(error: OSError) -> None:
+        raise error
 
     def folder_or_zip_folder(self, folder: Path | str) -> bool:
         return self.is_dir(str(folder)) or self.is_zip_folder(folder)

@@ -125,11 +125,11 @@ def pep420_fix(env: Environment, levels: list[Report], cause: Cause, command: st
             )
         )
     if stopgap:
-        owners = ", ".join(sorted(set().union(*stopgap.values())))
+        recorded_for = ", ".join(sorted(set().union(*stopgap.values())))
         fixes.append(
             Fix(
                 [cause],
-                f"no project folder is recorded for {owners} (installed from an index or a wheel): ask the"
+                f"no project folder is recorded for {recorded_for} (installed from an index or a wheel): ask the"
                 " maintainers to ship PEP 420 namespace packages. Until then, delete the installed copies,"
                 " and accept that they are missing: the next reinstall brings them back",
                 [f"rm -- {pasted(file)}" for file in stopgap]
@@ -214,7 +214,8 @@ def _broken_init(d: Diagnosis, env: Environment, command: str) -> list[Fix]:
     fixes: list[Fix] = []
     for report in d.broken:
         init = next(
-            (p.folder for p in report.portions if _key(p.folder) == _key(report.winner or "")), report.winner
+            (p.folder for p in report.portions if _key(p.folder) == _key(report.winner or "")),
+            report.winner or report.name,
         )
         if report.reason == OLD_PKG_RESOURCES:
             text = (

@@ -74,8 +74,8 @@ class ImportSystem:
             cached = sys.path_importer_cache[key]
             if cached is None:
                 return NoEntry()
-            for model in PATH_HOOKS:
-                known = model.cached(self, cached, key)
+            for hook_model in PATH_HOOKS:
+                known = hook_model.cached(self, cached, key)
                 if known is not None:
                     return known
             return UnknownEntry(key, f"{cached!r} (in sys.path_importer_cache)")
@@ -167,20 +167,22 @@ class ImportSystem:
         if spec.locations is None:
             why = f"a module, not a package, found by {spec.finder}: nothing is searched below it"
             return Resolution(name, Kind.MODULE, spec.origin, None, why, spec.finder)
-        folder = os.path.dirname(spec.origin)
-        effect = init_effect(self.files, spec.origin, spec.loader)
+        origin = spec.origin or ""  # a package a loader loads has its __init__ as origin
+        folder = os.path.dirname(origin)
+        effect = init_effect(self.files, origin, spec.loader)
         if effect.kind == Kind.UNKNOWN:
             raise CannotTell(effect.detail)
         if effect.kind == Kind.BROKEN:
             return Resolution(name, Kind.BROKEN, folder, None, effect.detail, spec.finder)
         # The module is in sys.modules while its __init__ runs (extend_path and
         # declare_namespace look it up there).
-        found = Resolution(name, effect.kind, folder, list(spec.locations), "", spec.finder)
+        locations = list(spec.locations)
+        found = Resolution(name, effect.kind, folder, locations, "", spec.finder)
         self.modules[name] = found
         if effect.kind == Kind.REGULAR:
             found.why = f"a regular package, found by {spec.finder}: its __path__ is that one folder"
         elif effect.kind == Kind.PKGUTIL:
-            found.path = legacy.extend_path(self, found.path, name)
+            found.path = legacy.extend_path(self, locations, name)
             searched = "the parent package's __path__" if "." in name else "sys.path"
             found.why = (
                 f"a pkgutil-style package, found by {spec.finder}: extend_path adds {name}'s portion"
@@ -196,7 +198,7 @@ class ImportSystem:
                 )
             elif effect.fallback and error == legacy.NO_PKG_RESOURCES:  # `except ImportError`
                 found.kind = Kind.PKGUTIL
-                found.path = legacy.extend_path(self, found.path, name)
+                found.path = legacy.extend_path(self, locations, name)
                 found.why = (
                     f"a pkg_resources-style package without pkg_resources, found by {spec.finder}:"
                     " its pkgutil fallback runs extend_path"

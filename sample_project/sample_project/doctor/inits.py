@@ -194,7 +194,7 @@ class _PathToucher(ast.NodeVisitor):
             self.found.add(node.attr)
         self.generic_visit(node)
 
-    def visit_Assign(self, node: ast.AST) -> None:
+    def visit_Assign(self, node: ast.Assign | ast.AugAssign | ast.AnnAssign) -> None:
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         for target in targets:
             if isinstance(target, ast.Subscript) and getattr(target.value, "attr", None) == "modules":
@@ -219,18 +219,21 @@ def source_effect(source: bytes | str, origin: str) -> InitEffect:
         tree = ast.parse(source, origin)
     except (SyntaxError, ValueError) as error:
         return InitEffect(Kind.BROKEN, detail=f"{type(error).__name__}: {error}")
-    idioms, rest, bound, maybe = [], [], set(), set()
+    idioms: list[InitEffect] = []
+    rest: list[ast.stmt] = []
+    bound: set[str] = set()
+    maybe: set[str] = set()
     for node in tree.body:
         effect = _namespace_idiom(node)
         if effect:
             missing = _unbound(node.body if isinstance(node, ast.Try) else [node], bound)
             if missing and (missing in maybe or "*" in maybe):
                 return InitEffect(
-                    "unknown", detail=f"{origin} may bind {missing} in a way the doctor does not follow"
+                    Kind.UNKNOWN, detail=f"{origin} may bind {missing} in a way the doctor does not follow"
                 )
             if missing:
                 return InitEffect(Kind.BROKEN, detail=f"NameError: name {missing!r} is not defined")
-            if effect.fallback and _unbound(node.handlers[0].body, bound):
+            if effect.fallback and isinstance(node, ast.Try) and _unbound(node.handlers[0].body, bound):
                 effect = InitEffect(Kind.PKG_RESOURCES)  # its fallback would raise NameError: no fallback
             idioms.append(effect)
         elif _is_import_of(node, {"pkgutil", "pkg_resources"}):
@@ -242,7 +245,7 @@ def source_effect(source: bytes | str, origin: str) -> InitEffect:
     if touched or len(idioms) > 1:
         what = ", ".join(sorted(touched)) or "more than one namespace declaration"
         return InitEffect(
-            "unknown", detail=f"{origin} builds __path__ in a way the doctor does not model ({what})"
+            Kind.UNKNOWN, detail=f"{origin} builds __path__ in a way the doctor does not model ({what})"
         )
     return idioms[0] if idioms else InitEffect(Kind.REGULAR)
 

@@ -137,7 +137,7 @@ def installed_distributions(path: list[str]) -> list[Distribution]:
             record.problem = "it has no RECORD, so its files cannot be checked"
         # A dist-info folder's files are relative to the folder holding it (PathDistribution.locate_file):
         # joined as strings, since RECORDs list tens of thousands of files.
-        base = os.fspath(dist.locate_file("")) if isinstance(dist, metadata.PathDistribution) else None
+        base = str(dist.locate_file("")) if isinstance(dist, metadata.PathDistribution) else None
         if base is not None and _key(base) not in sites:
             record.target = base
         prefix = base.rstrip(os.sep) + os.sep if base is not None else None
@@ -146,7 +146,7 @@ def installed_distributions(path: list[str]) -> list[Distribution]:
                 if prefix is not None:
                     located = prefix + (relative if os.sep == "/" else relative.replace("/", os.sep))
                 else:
-                    located = os.fspath(dist.locate_file(relative))
+                    located = str(dist.locate_file(relative))
             except Exception:
                 continue
             folder, _, file_name = located.rpartition(os.sep)

@@ -47,12 +47,10 @@ def extend_path(imports: ImportSystem, path: list[str], name: str) -> list[str]:
     """pkgutil.extend_path: add ``name``'s portion of every entry of the parent's __path__ (or sys.path)."""
     path = path[:]
     parent, _, final_name = name.rpartition(".")
-    if parent:
-        if parent not in imports.modules or imports.modules[parent].path is None:
-            return path
-        search_path = imports.modules[parent].path
-    else:
-        search_path = imports.path
+    parent_path = imports.modules[parent].path if parent in imports.modules else None
+    if parent and parent_path is None:
+        return path
+    search_path = parent_path if parent and parent_path is not None else imports.path
     for entry in search_path:
         if not isinstance(entry, str):
             continue
@@ -111,9 +109,10 @@ def declare_namespace(imports: ImportSystem, name: str) -> None:
     parent = name.rpartition(".")[0]
     if parent:
         declare_namespace(imports, parent)
-        if parent not in imports.modules or imports.modules[parent].path is None:
+        parent_path = imports.modules[parent].path if parent in imports.modules else None
+        if parent_path is None:
             raise CannotTell(f"pkg_resources.declare_namespace({name!r}) with {parent} not a package")
-        path = imports.modules[parent].path
+        path = parent_path
     imports.declared.add(name)
     for item in list(path):
         _handle_ns(imports, name, item)

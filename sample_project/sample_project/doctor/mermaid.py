@@ -12,17 +12,30 @@ from __future__ import annotations
 from .diagnosis import Diagnosis
 from .display import shown, unbroken
 from .environment import Report
-from .render import role_of, verdict_line
+from .render import Role, role_of, state_of, verdict_line
 
-# The arrow and the style of each role (render.py's words).
-_ARROWS = {"takes": "==>", "searches": "-->", "hides": "-.->", "shadowed": "-.->", "?": "-->"}
-_STYLES = {
-    "takes": "fill:#d1f2d9,stroke:#1a7f37,stroke-width:2px",
-    "searches": "fill:#ddf4ff,stroke:#0969da",
-    "hides": "fill:#ffebe9,stroke:#cf222e,stroke-dasharray:5 3",
-    "shadowed": "fill:#f6f8fa,stroke:#8c959f,stroke-dasharray:5 3",
-    "?": "fill:#fff8c5,stroke:#9a6700",
+# The arrow and the style of each role.
+_ARROWS = {
+    Role.TAKES: "==>",
+    Role.SEARCHES: "-->",
+    Role.HIDES: "-.->",
+    Role.SHADOWED: "-.->",
+    Role.SKIPS: "-.->",
+    Role.UNKNOWN: "-->",
 }
+_STYLES = {
+    Role.TAKES: "fill:#d1f2d9,stroke:#1a7f37,stroke-width:2px",
+    Role.SEARCHES: "fill:#ddf4ff,stroke:#0969da",
+    Role.HIDES: "fill:#ffebe9,stroke:#cf222e,stroke-dasharray:5 3",
+    Role.SHADOWED: "fill:#f6f8fa,stroke:#8c959f,stroke-dasharray:5 3",
+    Role.SKIPS: "fill:#f6f8fa,stroke:#8c959f,stroke-dasharray:5 3",
+    Role.UNKNOWN: "fill:#fff8c5,stroke:#9a6700",
+}
+
+
+def _class(role: Role) -> str:
+    """A Mermaid class name for a role (``?`` is none)."""
+    return "unknown" if role == Role.UNKNOWN else role.value
 
 
 def _label(*lines: str) -> str:
@@ -34,19 +47,14 @@ def _label(*lines: str) -> str:
 
 def _name(report: Report, index: int) -> list[str]:
     node = f"n{index}"
-    state = "collision" if report.collision else "cannot tell" if report.cannot_tell else "ok"
-    if report.broken:
-        state = "broken"
-    elif report.unreachable:
-        state = "not found"
-    lines = [f"  {node}([{_label(f'import {report.name}', state)}])"]
+    lines = [f"  {node}([{_label(f'import {report.name}', state_of(report)[0])}])"]
     for number, portion in enumerate(report.portions, 1):
         role = role_of(report, portion)
         folder = f"{node}_{number}"
         owner = portion.owner or "no distribution"
         lines.append(f"  {folder}[{_label(shown(portion.folder), f'{portion.kind} · {owner}')}]")
         lines.append(f'  {node} {_ARROWS[role]}|"{number}. {role}"| {folder}')
-        lines.append(f"  class {folder} {role.replace('?', 'unknown')}")
+        lines.append(f"  class {folder} {_class(role)}")
     return lines
 
 
@@ -57,9 +65,5 @@ def picture(d: Diagnosis) -> str:
     for index, report in enumerate(d.reports):
         out += _name(report, index)
     used = {role_of(report, portion) for report in d.reports for portion in report.portions}
-    out += [
-        f"  classDef {role.replace('?', 'unknown')} {style}"
-        for role, style in _STYLES.items()
-        if role in used
-    ]
+    out += [f"  classDef {_class(role)} {style}" for role, style in _STYLES.items() if role in used]
     return "\n".join(out)

@@ -1,5 +1,6 @@
 """The report as people read it (verdict, evidence, help), as data (``--json``), and the legend of
-every word it uses (``--help``). Rendering reads the diagnosis only, never the file system."""
+every word it uses (``--help``). Rendering reads the diagnosis only: no file is read here (paths are
+compared by their real path, which asks the file system nothing but where links lead)."""
 
 from __future__ import annotations
 
@@ -11,50 +12,77 @@ from .diagnosis import Diagnosis, Finding
 from .display import shown, unbroken, wrap
 from .environment import Portion, Report
 from .files import key as _key
-from .specs import Kind
-
-# The doctor's version, and its JSON report's schema (sample_project/README.md: "The JSON report").
-VERSION = "2.1"
-SCHEMA = 1
+from .specs import Kind, Word
+from .version import SCHEMA, VERSION
 
 
-def role_of(report: Report, portion: Portion) -> str:
-    """A folder's role in the search for its name: takes, searches, hides, shadowed, or ? (cannot tell)."""
+class Role(Word):
+    """A folder's role in the search for its name."""
+
+    TAKES = "takes"
+    SEARCHES = "searches"
+    HIDES = "hides"
+    SHADOWED = "shadowed"
+    SKIPS = "skips"
+    UNKNOWN = "?"
+
+    @property
+    def means(self) -> str:
+        return {
+            Role.TAKES: "the folder (or module) Python imports the name from",
+            Role.SEARCHES: "a folder in the package's __path__: what it holds imports",
+            Role.HIDES: "a folder of the name Python never searches: what only it holds cannot be imported",
+            Role.SHADOWED: "a module the package of the same name hides (harmless)",
+            Role.SKIPS: "an empty folder of the name Python never searches (harmless)",
+            Role.UNKNOWN: "the doctor cannot tell",
+        }[self]
+
+
+def role_of(report: Report, portion: Portion) -> Role:
+    """A folder's role in the search for its name."""
     if report.cannot_tell:
-        return "?"
+        return Role.UNKNOWN
     if portion in report.shadowed:
-        return "shadowed"
+        return Role.SHADOWED
+    if portion in report.left_empty:
+        return Role.SKIPS
     if portion in report.hidden:
-        return "hides"
+        return Role.HIDES
     if report.winner and _key(portion.folder) == _key(report.winner) and report.resolved != Kind.NAMESPACE:
-        return "takes"
-    return "searches"
+        return Role.TAKES
+    return Role.SEARCHES
 
 
-def _state(report: Report) -> str:
+def state_of(report: Report) -> tuple[str, str]:
+    """A name's state: ok, or what is wrong in a word and why (the report's line for it; the picture's box)."""
     if report.cannot_tell:
-        return f"cannot tell: {report.reason}"
+        return "cannot tell", report.reason
     if report.module_wins:
-        return "collision: a module takes the name"
+        return "collision", "a module takes the name"
     if report.collision:
-        return f"collision: Python takes 1 of {len(report.portions)} folders"
+        return "collision", f"Python takes 1 of {len(report.portions)} folders"
     if report.broken:
-        return f"broken: its __init__ fails ({report.reason})"
+        return "broken", f"its __init__ fails ({report.reason})"
     if report.unreachable:
-        return f"not found: {report.reason}"
-    return "ok"
+        return "not found", report.reason
+    return "ok", ""
 
 
 def render_name(report: Report, verbose: bool = False) -> list[str]:
     """The evidence for one name: a line for it, then a line per folder (its role, kind and owner)."""
-    out = [f"{report.name}: {_state(report)}"]  # a reason names paths: not wrapped
-    if _state(report) == "ok" and not verbose:
+    word, why = state_of(report)
+    out = [f"{report.name}: {word}: {why}" if why else f"{report.name}: {word}"]  # paths: not wrapped
+    if word == "ok" and not verbose:
         count = len(report.portions)
         if report.resolved in (Kind.BUILTIN, Kind.FROZEN):
             return [f"{report.name}: ok, inside the interpreter"]
         if report.resolved == Kind.MODULE:
             return [f"{report.name}: ok, a module: {shown(report.winner or '')}"]
-        return [f"{report.name}: ok, {count} folder{'s' if count != 1 else ''}, all searched"]
+        empty = len(report.left_empty)
+        if empty:
+            searched, ones = count - empty, "ones" if empty != 1 else "one"
+            return [f"{report.name}: ok, {_folders(searched)} searched, {empty} empty {ones} skipped"]
+        return [f"{report.name}: ok, {_folders(count)}, all searched"]
     for portion in report.portions:
         owner = portion.owner or "no distribution"
         out.append(f"  {role_of(report, portion):<8} {shown(portion.folder)}  {portion.kind}, {owner}")
@@ -63,6 +91,10 @@ def render_name(report: Report, verbose: bool = False) -> list[str]:
     if verbose:
         out.append(f"  why: {report.reason}")
     return out
+
+
+def _folders(count: int) -> str:
+    return f"{count} folder{'s' if count != 1 else ''}"
 
 
 def verdict_line(d: Diagnosis, problems: list[Finding]) -> tuple[str, Finding | None]:
@@ -147,7 +179,7 @@ def payload(d: Diagnosis, path: list[str], left_out: str | None) -> dict:
         "stale_builds": d.stale_builds,
         "stale_finders": d.stale_finders,
         "shared_files": d.shared_files,
-        "distribution_problems": d.problems,
+        "distribution_problems": d.record_problems,
         "unreadable": d.unreadable,
         "cannot_model": d.cannot_model,
         "failed_pth": d.failed_pth,
@@ -162,29 +194,24 @@ def _unbroken(entry: dict) -> dict:
     return {**entry, "text": unbroken(entry["text"])}
 
 
+def _entry(word: str, text: str, width: int = 17) -> list[str]:
+    """A legend entry: the word, then its meaning wrapped within 100 columns under itself."""
+    return wrap(f"  {word:<{width - 2}}{text}", " " * width)
+
+
 def legend() -> str:
     """What every word of the report means: --help prints it."""
-    roles = {
-        "takes": "the folder (or module) Python imports the name from",
-        "searches": "a folder in the package's __path__: what it holds imports",
-        "hides": "a folder of the name Python never searches: what only it holds cannot be imported",
-        "shadowed": "a module the package of the same name hides (harmless)",
-        "?": "the doctor cannot tell",
-    }
-    kinds = {
-        "regular": "an __init__ that makes its folder the whole package",
-        "pkgutil": "an __init__ that calls pkgutil.extend_path: every folder of the name is searched",
-        "pkg_resources": "an __init__ that calls pkg_resources.declare_namespace (setuptools 80 and older)",
-        "namespace": "no __init__ (PEP 420): every folder of the name is searched",
-        "module": "a module file of that name",
-    }
     lines = ["verdicts (the report's first word; exit status 2: a usage error):"]
-    lines += [f"  {v.value:<15}{v.means} (exit {v.status})" for v in Verdict]
-    lines += ["roles of a folder:"] + [f"  {word:<15}{text}" for word, text in roles.items()]
-    lines += ["kinds of a folder:"] + [f"  {word:<15}{text}" for word, text in kinds.items()]
-    lines += ["causes (--accept CAUSE[:GLOB] names them; notes never fail a run):"]
+    lines += [line for v in Verdict for line in _entry(v.value, f"exit {v.status}: {v.means}")]
+    lines += ["roles of a folder:"] + [line for role in Role for line in _entry(role.value, role.means)]
+    lines += ["kinds of a folder:"] + [
+        line for kind in Kind if kind.means for line in _entry(kind.value, kind.means)
+    ]
+    lines += [
+        "causes (--accept CAUSE[:GLOB] names them; notes never fail a run), each with its help in short:"
+    ]
     for c in Cause:
-        head, *rest = wrap(f"{c.value:<20} {c.verdict or 'note':<12} {c.means}", " " * 35)
-        lines += [f"  {head}", *rest]
+        lines += _entry(c.value, f"{c.verdict or 'note'}: {c.means}", 23)
+        lines += _entry("", f"help: {c.fix}", 23)
     lines += ["help: lines are commands to paste, in order; help (stopgap): changes installed copies only"]
     return "\n".join(lines)

@@ -21,6 +21,7 @@ class Kind(Word):
     PKGUTIL = "pkgutil"  # an __init__ that calls pkgutil.extend_path
     PKG_RESOURCES = "pkg_resources"  # an __init__ that calls pkg_resources.declare_namespace
     NAMESPACE = "namespace"  # no __init__: a PEP 420 portion, or package
+    EMPTY = "empty"  # a namespace portion with no file in it (what an uninstall leaves behind)
     MODULE = "module"  # a module file, not a package
     BUILTIN = "builtin"  # compiled into the interpreter
     FROZEN = "frozen"
@@ -30,9 +31,26 @@ class Kind(Word):
     UNKNOWN = "unknown"  # the doctor cannot tell
 
     @property
+    def means(self) -> str:
+        """What a folder of this kind is, in words (--help's legend)."""
+        return _KIND_MEANS.get(self, "")
+
+    @property
     def runs_init(self) -> bool:
         """A package whose ``__init__`` the doctor read and followed."""
         return self in (Kind.REGULAR, Kind.PKGUTIL, Kind.PKG_RESOURCES)
+
+
+_KIND_MEANS = {
+    Kind.REGULAR: "an __init__ that makes its folder the whole package",
+    Kind.PKGUTIL: "an __init__ that calls pkgutil.extend_path: every folder of the name is searched",
+    Kind.PKG_RESOURCES: "an __init__ that calls pkg_resources.declare_namespace (setuptools 80 and older)",
+    Kind.NAMESPACE: "no __init__ (PEP 420): every folder of the name is searched",
+    Kind.EMPTY: "a folder with no file in it, as an uninstall leaves folders behind",
+    Kind.MODULE: "a module file of that name",
+    Kind.UNKNOWN: "an __init__ the doctor cannot follow (it builds __path__ its own way, or is compiled)",
+    Kind.BROKEN: "an __init__ that fails when Python runs it",
+}
 
 
 class Loader(Word):
