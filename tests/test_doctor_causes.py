@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from harness import ROOT, flat, load_doctor
+from harness import DURABLE, FRAMEWORK, ROOT, Scenario, flat, load_doctor
 from trees import PKGUTIL, install_tree, pep420_portion, pkgutil_top_with_regular_sub, zip_tree
 
 DECLARE = "__import__('pkg_resources').declare_namespace(__name__)\n"
@@ -38,13 +38,13 @@ class Case:
     stderr: str = ""  # what Python itself printed at start-up, before the doctor ran
 
 
-def hidden_portion(tmp: Path, site: Path) -> Case:
+def hidden_portion(tmp: Path, s: Scenario) -> Case:
     """A regular ns/sub/ first on the path hides the PEP 420 portion of ns.sub after it."""
     first, second = pkgutil_top_with_regular_sub(tmp / "first"), pep420_portion(tmp / "second")
     return Case([first, second], "ns.sub: collision: Python takes 1 of 2 folders", "ns.sub", "collision")
 
 
-def overwritten(tmp: Path, site: Path) -> Case:
+def overwritten(tmp: Path, s: Scenario) -> Case:
     """Two distributions install different ns/__init__.py files into one folder: the second replaced the first's."""
     folder = tmp / "site"
     install_tree(folder, "shape-first", {"ns/__init__.py": "FIRST = 1\n", "ns/first.py": ""})
@@ -54,7 +54,7 @@ def overwritten(tmp: Path, site: Path) -> Case:
     return Case([folder], line, str(init), "collision")
 
 
-def broken_init(tmp: Path, site: Path) -> Case:
+def broken_init(tmp: Path, s: Scenario) -> Case:
     """declare_namespace with no pkg_resources (setuptools 81 and later ship none): the __init__ fails."""
     first = install_tree(tmp / "first", "shape-g1", {"gns/__init__.py": DECLARE, "gns/one.py": ""})
     second = install_tree(tmp / "second", "shape-g2", {"gns/__init__.py": DECLARE, "gns/two.py": ""})
@@ -62,10 +62,10 @@ def broken_init(tmp: Path, site: Path) -> Case:
     return Case([first, second], line, "gns", "broken")
 
 
-def failed_pth(tmp: Path, site: Path) -> Case:
+def failed_pth(tmp: Path, s: Scenario) -> Case:
     """A .pth line in site-packages imports a module whose own import fails: site goes on without it."""
-    (site / "shape_hook.py").write_text("import shape_not_installed\n")
-    pth = site / "shape-hook.pth"
+    (s.venv.site_packages / "shape_hook.py").write_text("import shape_not_installed\n")
+    pth = s.venv.site_packages / "shape-hook.pth"
     pth.write_text("import shape_hook\n")
     # The venv is two levels up from the sample_project folder: the report shows its path relative.
     line = (
@@ -76,7 +76,7 @@ def failed_pth(tmp: Path, site: Path) -> Case:
     return Case([], line, str(pth), "broken", stderr=f"Error processing line 1 of {pth}:")
 
 
-def removed(tmp: Path, site: Path) -> Case:
+def removed(tmp: Path, s: Scenario) -> Case:
     """A file RECORD lists is gone from its folder, which is still there."""
     folder = install_tree(tmp / "site", "shape-alone", {"ns/__init__.py": "", "ns/mine.py": ""})
     (folder / "ns" / "mine.py").unlink()
@@ -85,7 +85,7 @@ def removed(tmp: Path, site: Path) -> Case:
     return Case([folder], line, str(gone), "broken")
 
 
-def unlisted_zip_folder(tmp: Path, site: Path) -> Case:
+def unlisted_zip_folder(tmp: Path, s: Scenario) -> Case:
     """A zip archive holds ns/sub/z.py with no directory entries: zipimport sees no ns/ there."""
     archive = zip_tree(tmp / "deps.zip", {"ns/sub/z.py": ""}, folders=False)
     other = pep420_portion(tmp / "other")
@@ -93,7 +93,7 @@ def unlisted_zip_folder(tmp: Path, site: Path) -> Case:
     return Case([archive, other], line, "ns", "broken", ("ns.sub",))
 
 
-def unreachable(tmp: Path, site: Path) -> Case:
+def unreachable(tmp: Path, s: Scenario) -> Case:
     """gns.sub is in two folders, but its parent gns fails to import: nothing imports gns.sub."""
     files = {"gns/__init__.py": DECLARE, "gns/sub/one.py": ""}
     first = install_tree(tmp / "first", "shape-g1", files)
@@ -102,7 +102,7 @@ def unreachable(tmp: Path, site: Path) -> Case:
     return Case([first, second], line, "gns.sub", "broken")
 
 
-def cannot_tell(tmp: Path, site: Path) -> Case:
+def cannot_tell(tmp: Path, s: Scenario) -> Case:
     """An __init__ that changes __path__ in its own way: no static reading follows it."""
     odd = install_tree(tmp / "odd", "shape-odd", {"ns/__init__.py": "__path__.append('x')\n"})
     other = pep420_portion(tmp / "other")
@@ -111,7 +111,7 @@ def cannot_tell(tmp: Path, site: Path) -> Case:
     return Case([odd, other], line, "ns", "cannot-tell")
 
 
-def modified(tmp: Path, site: Path) -> Case:
+def modified(tmp: Path, s: Scenario) -> Case:
     """A file edited in place, no other distribution involved (a patched CA bundle), with --all-files."""
     folder = install_tree(
         tmp / "site", "shape-certifi", {"certifi/__init__.py": "", "certifi/cacert.pem": "A\n"}
@@ -122,7 +122,7 @@ def modified(tmp: Path, site: Path) -> Case:
     return Case([folder], line, str(bundle), "healthy", ("--all-files",))
 
 
-def deleted(tmp: Path, site: Path) -> Case:
+def deleted(tmp: Path, s: Scenario) -> Case:
     """A distribution's whole folder deleted (an image trimmed after install)."""
     folder = install_tree(tmp / "site", "shape-trim", {"trim/__init__.py": "", "trim/tests/test_x.py": ""})
     gone = folder / "trim" / "tests" / "test_x.py"
@@ -132,7 +132,7 @@ def deleted(tmp: Path, site: Path) -> Case:
     return Case([folder], line, str(gone), "healthy")
 
 
-def shared_file(tmp: Path, site: Path) -> Case:
+def shared_file(tmp: Path, s: Scenario) -> Case:
     """Two distributions ship the same pkgutil-style ns/__init__.py into one folder, as they must."""
     folder = tmp / "site"
     install_tree(folder, "shape-a", {"ns/__init__.py": PKGUTIL, "ns/a.py": ""})
@@ -142,7 +142,7 @@ def shared_file(tmp: Path, site: Path) -> Case:
     return Case([folder], line, str(init), "healthy")
 
 
-def shadowed_module(tmp: Path, site: Path) -> Case:
+def shadowed_module(tmp: Path, s: Scenario) -> Case:
     """ns.sub is a regular package in one folder and a module ns/sub.py in another: the package wins."""
     package = install_tree(tmp / "package", "shape-package", {"ns/sub/__init__.py": "", "ns/sub/x.py": ""})
     module = install_tree(tmp / "module", "shape-module", {"ns/sub.py": ""})
@@ -154,7 +154,29 @@ def shadowed_module(tmp: Path, site: Path) -> Case:
     return Case([package, module], line, str(stray), "healthy")
 
 
-def empty_folder(tmp: Path, site: Path) -> Case:
+def import_hook(tmp: Path, s: Scenario) -> Case:
+    """durable installed editable (setuptools' default mode: its editable finder), framework regular: only
+    the finder leads to durable's folders, which static tools do not follow."""
+    assert [s.install(DURABLE, "editable").returncode, s.install(FRAMEWORK, "regular").returncode] == [0, 0]
+    line = (
+        f"note: {DURABLE}: only setuptools' editable finder leads to it, which type checkers and editors do"
+        " not follow: they cannot see it (Python can)"
+    )
+    return Case([], line, DURABLE, "collision")
+
+
+def merged_by_checkers(tmp: Path, s: Scenario) -> Case:
+    """A regular ns/sub/ first on the path hides a later folder's PEP 420 portion of ns.sub, both on path
+    entries: the folders basedpyright merges."""
+    first, second = pkgutil_top_with_regular_sub(tmp / "first"), pep420_portion(tmp / "second")
+    line = (
+        "note: ns.sub: some type checkers (basedpyright; mypy, with py.typed) merge the regular package Python"
+        " takes with the folders it hides, so an editor shows no error where Python's import fails"
+    )
+    return Case([first, second], line, "ns.sub", "collision")
+
+
+def empty_folder(tmp: Path, s: Scenario) -> Case:
     """A regular ns/ first; later on the path an ns/ an uninstall left behind: empty folders and a __pycache__."""
     first = install_tree(tmp / "first", "shape-first", {"ns/__init__.py": "", "ns/a.py": ""})
     left = tmp / "left behind"
@@ -166,7 +188,7 @@ def empty_folder(tmp: Path, site: Path) -> Case:
     return Case([first, left], line, str(left / "ns"), "healthy")
 
 
-def unseen_zip_folder(tmp: Path, site: Path) -> Case:
+def unseen_zip_folder(tmp: Path, s: Scenario) -> Case:
     """An archive holds other/x.py with no directory entries, and the doctor is asked about ns alone."""
     archive = zip_tree(tmp / "deps.zip", {"other/x.py": ""}, folders=False)
     first, second = (
@@ -177,14 +199,14 @@ def unseen_zip_folder(tmp: Path, site: Path) -> Case:
     return Case([archive, first, second], line, "other", "healthy", ("ns",))
 
 
-def unreadable(tmp: Path, site: Path) -> Case:
+def unreadable(tmp: Path, s: Scenario) -> Case:
     """A distribution whose RECORD has a row of four fields: its files cannot be checked."""
     folder = install_tree(tmp / "site", "shape-broken", {"solo/__init__.py": ""}, record="a,b,c,d\n")
     line = "note: shape-broken: its RECORD cannot be read (ValueError: a row of 4 fields"
     return Case([folder], line, "shape-broken", "healthy")
 
 
-CASES: dict[str, Callable[[Path, Path], Case]] = {
+CASES: dict[str, Callable[[Path, Scenario], Case]] = {
     "hidden-portion": hidden_portion,
     "overwritten": overwritten,
     "broken-init": broken_init,
@@ -198,6 +220,8 @@ CASES: dict[str, Callable[[Path, Path], Case]] = {
     "shared-file": shared_file,
     "shadowed-module": shadowed_module,
     "empty-folder": empty_folder,
+    "import-hook": import_hook,
+    "merged-by-checkers": merged_by_checkers,
     "unseen-zip-folder": unseen_zip_folder,
     "unreadable": unreadable,
 }
@@ -207,13 +231,25 @@ ELSEWHERE = {
     "stale-finder": "test_an_editable_install_from_before_the_fix_is_named_stale",
 }
 STATUS = {"healthy": 0, "collision": 1, "broken": 1, "stale": 1, "missing": 1, "cannot-tell": 3}
+# The causes that are notes: reported, never a cause of the verdict (the JSON's ``causes``).
+NOTES = {
+    "modified",
+    "deleted",
+    "shared-file",
+    "shadowed-module",
+    "empty-folder",
+    "import-hook",
+    "merged-by-checkers",
+    "unseen-zip-folder",
+    "unreadable",
+}
 
 
 @pytest.mark.parametrize("cause", list(CASES))
 def test_each_cause_reads_as_text_and_as_json(make_scenario, tmp_path, cause):
     """The environment made to show CAUSE: the report has its line, the JSON its finding (that cause, that subject) and its details under the keys the doctor's table of causes names, and both give the verdict and exit status the cause gives."""
     s = make_scenario()
-    case = CASES[cause](tmp_path, s.venv.site_packages)
+    case = CASES[cause](tmp_path, s)
     s.targets.extend(case.path)
     text = s.doctor(*case.args)
     as_json = s.doctor("--json", *case.args).output
@@ -226,14 +262,15 @@ def test_each_cause_reads_as_text_and_as_json(make_scenario, tmp_path, cause):
     assert (text.returncode, data["status"], data["verdict"]) == (STATUS[case.verdict],) * 2 + (case.verdict,)
     # The report's first line is the verdict (after what Python printed at start-up, if anything).
     assert f"\n{case.verdict}: " in f"\n{text.output}", text.output
-    assert (cause in data["causes"]) == (case.verdict != "healthy")
+    assert (cause in data["causes"]) == (cause not in NOTES)
     assert any(data[key] for key in load_doctor().Cause(cause).fields), data
 
 
 def test_every_cause_has_a_test_of_its_text_and_json():
     """Every cause in the doctor's table has an environment that shows it, read as text and as JSON: in this module, or, for the two that need a real setuptools build, in the test of test_pep420_fix.py that reads it both ways."""
-    causes = [cause.value for cause in load_doctor().Cause]
-    assert sorted([*CASES, *ELSEWHERE]) == sorted(causes)
+    causes = load_doctor().Cause
+    assert sorted([*CASES, *ELSEWHERE]) == sorted(cause.value for cause in causes)
+    assert {cause.value for cause in causes if cause.note} == NOTES
     tests = {
         name: body
         for module in (ROOT / "tests").glob("test_*.py")

@@ -18,7 +18,19 @@ from pathlib import Path
 import pytest
 from backends import BACKENDS
 from cells import OUTCOMES, SAMPLE, VARIANTS, Cell, Install, cells, pythons_of
-from harness import CONSUMER_OUTPUT, ROOT, Result, apply_fix, consumer_imports, copy_tree, exception_line
+from conftest import FULL
+from harness import (
+    CONSUMER_OUTPUT,
+    DISTRIBUTIONS,
+    DURABLE,
+    ROOT,
+    Result,
+    apply_fix,
+    consumer_imports,
+    copy_tree,
+    exception_line,
+    uv_binary,
+)
 from interpreters import SUPPORTED, version_of
 from runner import AGENTS, CellRun
 from tables import (
@@ -35,7 +47,7 @@ from tables import (
     why_lines,
 )
 from timing import Timing, bench_report, command_kind
-from toolchain import pip_relays_backend_warnings
+from toolchain import BACKEND_REQUIREMENTS, WHEELS, closure, pins, pip_relays_backend_warnings
 
 MATRIX = load()
 RECORDS = MATRIX["cells"]
@@ -440,3 +452,33 @@ def test_interpreters_that_disagree_are_named_in_the_grid_and_kept_apart_in_matr
         == "3.9\N{EN DASH}3.11, 3.13: ✅<br>3.12: ❌ no `azurefunctions.agents.framework`"
     )
     assert by_python(merged[:1], one) == "✅"
+
+
+@FULL  # a venv and a failing build per backend: make check only
+@pytest.mark.parametrize("backend", [b for b in BACKENDS if b.without_isolation[0]], ids=lambda b: b.name)
+def test_an_editable_build_without_isolation_needs_what_its_recipe_says(make_scenario, backend):
+    """Without pip's build isolation, hatchling's editable build needs ``editables`` installed, and uv-build's backend its binary on PATH (an active venv): where that is missing, ``pip install --no-build-isolation -e`` stops with the error its recipe quotes."""
+    s = make_scenario()
+    python = s.venv.version
+    pinned = pins(BACKEND_REQUIREMENTS, python)
+    alone = [f"{name}=={pinned[name]}" for name in closure([backend.name], python)]  # no build_requires
+    install = [uv_binary(), "pip", "install", "--python", s.venv.python, "--offline", "--no-index"]
+    assert s.venv.execute([*install, "--find-links", WHEELS, *alone]).returncode == 0, s.log
+    backend.configure(s.src, "as-shipped", DISTRIBUTIONS, None)
+    # hatchling: the venv lacks editables; uv-build: the venv's bin/ is not on PATH.
+    path = {"PATH": os.defpath} if backend.name == "uv-build" else {}
+    pip = [
+        s.venv.python,
+        "-m",
+        "pip",
+        "install",
+        "--no-index",
+        "--no-build-isolation",
+        "-e",
+        s.project(DURABLE),
+    ]
+    built = s.venv.execute(pip, extra_env=path)
+
+    _, error = backend.without_isolation
+    assert built.returncode != 0
+    assert error in built.output, built.output

@@ -39,6 +39,9 @@ class Backend:
     # they need at run time. pdm-backend vendors editables for building, so what its
     # editables-mode wheels require at run time is left to each installer to resolve.
     build_requires: tuple[str, ...] = ()
+    # What an editable build needs beyond the backend when pip's build isolation does not provide it
+    # (--no-build-isolation), and the error it stops with where that is missing: (needs, error).
+    without_isolation: tuple[str, str] = ("", "")
     modes: tuple[str, ...] = ()  # setuptools sets its own; the others: regular, editable, then flavours
 
     def __post_init__(self) -> None:
@@ -133,6 +136,7 @@ BACKENDS = (
         '[tool.hatch.build.targets.wheel]\npackages = ["azurefunctions"]\n',
         flavours={"editable-exact": "dev-mode-exact = true\n"},
         build_requires=("editables",),
+        without_isolation=("`editables` installed", "ModuleNotFoundError: No module named 'editables'"),
     ),
     Backend(
         "flit-core",
@@ -161,6 +165,11 @@ BACKENDS = (
         "uv_build",
         "uv-build>=0.13.6,<0.14",
         '[tool.uv.build-backend]\nmodule-name = "azurefunctions"\nmodule-root = ""\nnamespace = true\n',
+        # uv_build's Python shim runs the uv-build binary it finds on PATH (shutil.which).
+        without_isolation=(
+            "the venv's `bin/` on `PATH` (an active venv)",
+            "RuntimeError: uv-build was not properly installed",
+        ),
     ),
 )
 BY_NAME = {backend.name: backend for backend in BACKENDS}

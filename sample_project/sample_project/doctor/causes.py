@@ -162,6 +162,23 @@ class Cause(Word):
         " skips it, and it hides nothing",
         "none needed",
     )
+    IMPORT_HOOK = (
+        "import-hook",
+        None,
+        "findings",
+        "a distribution of a shared name that only an import hook puts on the path (setuptools' editable"
+        " finder, the editables redirector): Python follows it, type checkers and editors cannot",
+        "reinstall it without the hook (setuptools: editable_mode=strict; hatchling: no dev-mode-exact;"
+        " pdm-backend: no editables backend)",
+    )
+    MERGED_BY_CHECKERS = (
+        "merged-by-checkers",
+        None,
+        "reports",
+        "a shared name whose regular package hides a folder a path entry leads to: some type checkers"
+        " merge the two, so an editor shows no error where Python's import fails",
+        "the fix of the collision itself (PEP 420 at every shared level)",
+    )
     UNSEEN_ZIP_FOLDER = (
         "unseen-zip-folder",
         None,

@@ -12,6 +12,7 @@ from pathlib import Path
 from . import audit
 from .causes import Cause, Verdict
 from .display import UNBROKEN_SPACE, said
+from .editors import HookOnly, hook_only, merged_by_checkers
 from .entries import unlisted_zip_folders
 from .environment import Environment, Report
 from .files import in_zip_archive
@@ -67,6 +68,7 @@ class Diagnosis:
     accepting: tuple[str, ...] = ()  # --accept patterns: CAUSE or CAUSE:GLOB
     fixes: list[Fix] = field(default_factory=list)  # planned once the findings are known
     lost: dict[str, list[str]] = field(default_factory=dict)  # a colliding name -> what cannot be imported
+    hooks: list[HookOnly] = field(default_factory=list)  # distributions only an import hook leads to
 
     # --- what was found, by cause --------------------------------------------------------------
 
@@ -280,6 +282,25 @@ class Diagnosis:
             ),
             *(
                 Finding(
+                    Cause.IMPORT_HOOK,
+                    h.distribution.name,
+                    f"{h.distribution.name}: only {h.hook} leads to it, which type checkers and editors do"
+                    " not follow: they cannot see it (Python can)",
+                )
+                for h in self.hooks
+            ),
+            *(
+                Finding(
+                    Cause.MERGED_BY_CHECKERS,
+                    r.name,
+                    f"{r.name}: some type checkers (basedpyright; mypy, with py.typed) merge the regular"
+                    " package Python takes with the folders it hides, so an editor shows no error where"
+                    " Python's import fails",
+                )
+                for r in merged_by_checkers(self.reports)
+            ),
+            *(
+                Finding(
                     Cause.UNSEEN_ZIP_FOLDER,
                     e["name"],
                     f"{said(e['archive'])} holds files under {e['folder']}/ but no entry for that folder:"
@@ -321,8 +342,9 @@ class Diagnosis:
         return list(dict.fromkeys(f.cause for f in self.open_problems()))
 
     def open_fixes(self) -> list[Fix]:
-        """The fixes of problems still open: none for what was accepted."""
-        open_causes = set(self.causes())
+        """The fixes of what is still open (problems, and notes with a help of their own): none for what
+        was accepted."""
+        open_causes = {f.cause for f in self.findings() if not f.accepted}
         return [fix for fix in self.fixes if open_causes & set(fix.causes)]
 
 
@@ -424,6 +446,6 @@ def examine(
         accepting=accepting,
     )
     d.lost = {r.name: env.lost_names(r) for r in d.hidden}
-    if d.status == 1:
-        d.fixes = plan_fixes(d, env, command)
+    d.hooks = hook_only(env, reports)
+    d.fixes = plan_fixes(d, env, command)
     return d

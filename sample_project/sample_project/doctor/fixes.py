@@ -314,6 +314,18 @@ def _stale_finder(d: Diagnosis, env: Environment, command: str) -> list[Fix]:
     return fixes
 
 
+def _import_hook(d: Diagnosis, env: Environment, command: str) -> list[Fix]:
+    if not d.hooks:
+        return []
+    changes, commands = zip(*(entry.avoid() for entry in d.hooks))
+    text = "for type checkers and editors, reinstall without the import hook"
+    if any(entry.backend == "setuptools" for entry in d.hooks):
+        text += " (setuptools' strict editable mode: a link tree that a path entry leads to)"
+    todo = [change for change in changes if change]
+    text += f": {'; '.join(todo)}, then reinstall" if todo else ""
+    return [Fix([Cause.IMPORT_HOOK], text, [c for c in commands if c])]
+
+
 # The planners, in the order the report prints their help. A cause not here has no help of its
 # own: unreachable's is its cause's (a stale finder, a broken parent); cannot-tell and notes need none.
 PLANNERS: dict[Cause, Callable[[Diagnosis, Environment, str], list[Fix]]] = {
@@ -325,6 +337,7 @@ PLANNERS: dict[Cause, Callable[[Diagnosis, Environment, str], list[Fix]]] = {
     Cause.UNLISTED_ZIP_FOLDER: _unlisted_zip_folder,
     Cause.STALE_BUILD: _stale_build,
     Cause.STALE_FINDER: _stale_finder,
+    Cause.IMPORT_HOOK: _import_hook,
 }
 
 

@@ -44,6 +44,7 @@ class Distribution:
     # The folders its RECORD lists files in, as RECORD spells them.
     folders: set[str] = field(default_factory=set)
     installer: str | None = None  # its INSTALLER file: pip, uv, ...
+    generator: str = ""  # the build backend that made its wheel (WHEEL's Generator: "hatchling 1.33.0")
     target: str | None = None  # the folder it was installed into, when that is no site-packages (--target)
 
     def describe(self) -> str:
@@ -105,17 +106,21 @@ def _real_folder(folder: str, known: dict[str, str]) -> str:
     return real
 
 
-def _metadata_name(dist: metadata.Distribution) -> str:
-    """The ``Name`` header of a distribution's METADATA (or PKG-INFO), as ``dist.metadata["Name"]`` gives it,
-    without parsing the whole file: its description can run to thousands of lines."""
-    text = dist.read_text("METADATA") or dist.read_text("PKG-INFO") or ""
+def _header(text: str, name: str) -> str:
+    """An email-style header's value (METADATA, WHEEL), read up to the first blank line only."""
     for line in text.splitlines():
         if not line.strip():
             break  # the headers end at the first blank line
         key, colon, value = line.partition(":")
-        if colon and not key[:1].isspace() and key.strip().lower() == "name":
-            return value.strip() or "?"
-    return "?"
+        if colon and not key[:1].isspace() and key.strip().lower() == name:
+            return value.strip()
+    return ""
+
+
+def _metadata_name(dist: metadata.Distribution) -> str:
+    """The ``Name`` header of a distribution's METADATA (or PKG-INFO), as ``dist.metadata["Name"]`` gives it,
+    without parsing the whole file: its description can run to thousands of lines."""
+    return _header(dist.read_text("METADATA") or dist.read_text("PKG-INFO") or "", "name") or "?"
 
 
 def installed_distributions(path: list[str]) -> list[Distribution]:
@@ -129,6 +134,7 @@ def installed_distributions(path: list[str]) -> list[Distribution]:
             continue  # shadowed by an earlier path entry, as importlib.metadata itself does
         record = Distribution(name, *_direct_url(dist))
         record.installer = (dist.read_text("INSTALLER") or "").strip() or None
+        record.generator = _header(dist.read_text("WHEEL") or "", "generator")
         try:
             rows = _record_rows(dist)
         except Exception as error:  # a corrupt RECORD: csv errors, bad rows, undecodable bytes
