@@ -69,8 +69,8 @@ fuzz: $(STAMP) ## the doctor's differential test, deep: 10,000 layouts per inter
 	$(MAKE) --no-print-directory test TIER=full HYPOTHESIS_PROFILE=deep \
 		PYTEST_ARGS="-k test_the_doctor_predicts_what_python_imports --hypothesis-show-statistics $(PYTEST_ARGS)"
 
-matrix: $(STAMP) ## re-run every matrix cell on every interpreter found; rewrite tests/matrix.json and the READMEs' tables
-	$(TOOLPY) -B tests/commands/matrix.py
+matrix: $(STAMP) ## re-run every matrix cell on every interpreter found (MATRIX_ARGS="--python 3.11": one); rewrite tests/matrix.json and the READMEs' tables
+	$(TOOLPY) -B tests/commands/matrix.py $(MATRIX_ARGS)
 
 docs: $(STAMP) ## rewrite the READMEs' generated sections from tests/matrix.json, the tests and the doctor
 	$(TOOLPY) -B tests/commands/docs.py

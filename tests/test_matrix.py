@@ -17,18 +17,20 @@ from pathlib import Path
 
 import pytest
 from backends import BACKENDS
-from cells import OUTCOMES, SAMPLE, VARIANTS, Cell, Install, cells, pythons_of
+from cells import OUTCOMES, SAMPLE, SHORT, VARIANTS, Cell, Install, cells, pythons_of
 from conftest import FULL
 from harness import (
     CONSUMER_OUTPUT,
     DISTRIBUTIONS,
     DURABLE,
+    FRAMEWORK,
     ROOT,
     Result,
     apply_fix,
     consumer_imports,
     copy_tree,
     exception_line,
+    install_args,
     uv_binary,
 )
 from interpreters import SUPPORTED, version_of
@@ -454,6 +456,30 @@ def test_interpreters_that_disagree_are_named_in_the_grid_and_kept_apart_in_matr
     assert by_python(merged[:1], one) == "✅"
 
 
+# The static tools that check types (jedi, an editor's engine, asks the venv's own import system).
+CHECKERS = ("mypy", "basedpyright", "ty", "pyrefly", "zuban", "zuban-mypy")
+
+
+@pytest.mark.cells(built=True, static=True)
+def test_matrix_cell_doctor_says_what_editors_see(cell):
+    """Where the doctor notes that only an import hook leads to a distribution, no type checker resolves that distribution's subpackage; where it notes that checkers merge a regular package's folders, one of them says all is well for a subpackage Python cannot import."""
+    _, run = cell
+    findings = run.diagnosis()["findings"]
+    tools, python = run.static["tools"], run.static["python"]
+    hooked = {f["subject"] for f in findings if f["cause"] == "import-hook"}
+    for dist in hooked:
+        subpackages = [SHORT[dist]] if dist in (DURABLE, FRAMEWORK) else ["durable", "framework"]
+        for subpackage in subpackages:
+            seen = {checker: tools[checker][subpackage]["outcome"] for checker in CHECKERS}
+            assert "resolved" not in seen.values(), (dist, seen)
+    if any(f["cause"] == "merged-by-checkers" for f in findings):
+        assert any(
+            tools[checker][subpackage]["outcome"] == "resolved" and answer != "imports"
+            for checker in CHECKERS
+            for subpackage, answer in python.items()
+        ), run.static
+
+
 @FULL  # a venv and a failing build per backend: make check only
 @pytest.mark.parametrize("backend", [b for b in BACKENDS if b.without_isolation[0]], ids=lambda b: b.name)
 def test_an_editable_build_without_isolation_needs_what_its_recipe_says(make_scenario, backend):
@@ -482,3 +508,21 @@ def test_an_editable_build_without_isolation_needs_what_its_recipe_says(make_sce
     _, error = backend.without_isolation
     assert built.returncode != 0
     assert error in built.output, built.output
+
+
+@FULL  # two editable installs in two venvs: make check only
+@pytest.mark.parametrize("installer", ["pip", "uv"])
+def test_the_editable_mode_setting_may_come_before_or_after_the_project(make_scenario, installer):
+    """``--config-settings editable_mode=strict`` before ``-e DIR`` installs what it does after it (the matrix's order): the same .pth line, to a link tree, with pip and with uv."""
+    installed = []
+    for order in ("after", "before"):
+        s = make_scenario()
+        args = install_args("editable-strict", s.project(DURABLE))
+        if order == "before":
+            args = [*args[2:], *args[:2]]  # --config-settings editable_mode=strict --editable DIR
+        assert s.venv.execute([*s.installer_command(installer), *args], cwd=s.src).returncode == 0, s.log
+        pth = [p for p in s.venv.site_packages.glob("*.pth") if "azure_functions_agent_durable" in p.name]
+        installed.append([p.read_text().replace(str(s.workspace), "{scenario}") for p in pth])
+    assert installed[0] == installed[1]
+    assert len(installed[0]) == 1
+    assert "__editable__." in installed[0][0]

@@ -171,12 +171,12 @@ SAMPLE = (
 )
 # What `make test` asks the static tools about too (the full tier asks about every cell): the
 # collision through setuptools' editable finder (a hook no checker follows), the silent overwrite,
-# a mixed install, and a pkgutil layout (where jedi's answer depends on the hash seed).
+# a mixed install, and the fix with a path .pth editable (where every tool agrees with Python).
 STATIC_SAMPLE = frozenset(
     {
         Cell("setuptools", "as-shipped", "pip", "editable", "editable"),
         Cell("setuptools", "as-shipped", "pip", "regular", "regular"),
         Cell("flit-core", "as-shipped", "uv", "regular", "editable"),
-        Cell("poetry-core", "pkgutil", "uv", "editable", "editable"),
+        Cell("uv-build", "pep420", "uv", "editable", "regular"),
     }
 )

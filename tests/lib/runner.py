@@ -245,14 +245,15 @@ class Workshop:
     def static_answers(self, s: Scenario, imports: list[tuple[str, str]]) -> dict:
         """What the static tools see in ``s``: asked once per distinct installed tree (tree_fingerprint),
         whichever process meets it first; every cell with the same tree gets that answer."""
-        key = tree_fingerprint(s, imports)
+        key, legacy = tree_fingerprint(s, imports)
         done = self.folder / "static" / f"{key}.json"
         done.parent.mkdir(parents=True, exist_ok=True)
         with FileLock(str(done.with_suffix(".lock"))):
             if not done.exists():
                 roots = {str(s.src): "{src}", str(s.workspace): "{scenario}"}
                 work = new_folder("static ", s.workspace)
-                answers = static.observe(Path(s.venv.python), work, imports, s.targets, roots)
+                seeds = static.SEEDS if legacy else ("0",)
+                answers = static.observe(Path(s.venv.python), work, imports, s.targets, roots, seeds)
                 done.write_text(json.dumps(answers), encoding="utf-8")
         return json.loads(done.read_text(encoding="utf-8"))
 
@@ -357,9 +358,12 @@ _REACHABLE = ("azurefunctions", "azure_functions_agent", "__editable__", "_edita
 _VOLATILE = {"RECORD", "INSTALLER", "REQUESTED", "direct_url.json", "uv_cache.json", "__pycache__"}
 
 
-def tree_fingerprint(s: Scenario, imports: list[tuple[str, str]]) -> str:
+def tree_fingerprint(s: Scenario, imports: list[tuple[str, str]]) -> tuple[str, bool]:
     """A digest of everything the static tools can read in ``s`` (file names and contents, its own paths
-    named, not spelled), so that two scenarios with the same tree share the tools' answer."""
+    named, not spelled), so that two scenarios with the same tree share the tools' answer; and whether an
+    ``__init__`` there extends its ``__path__`` (pkgutil's extend_path, pkg_resources' declare_namespace),
+    where jedi's answer depends on a set's order (static.SEEDS)."""
+    legacy = False
     digest = hashlib.sha256(repr((s.venv.version, imports)).encode())
     roots = [(str(s.src).encode(), b"{src}"), (str(s.workspace).encode(), b"{scenario}")]
 
@@ -372,6 +376,9 @@ def tree_fingerprint(s: Scenario, imports: list[tuple[str, str]]) -> str:
                 if name in _VOLATILE or not keep(relative.parts[0]):
                     continue
                 data = os.readlink(path).encode() if path.is_symlink() else path.read_bytes()
+                if name == "__init__.py" and (b"extend_path(" in data or b"declare_namespace(" in data):
+                    nonlocal legacy
+                    legacy = True
                 for root, named in roots:
                     data = data.replace(root, named)
                 digest.update(f"{label}/{relative.as_posix()}\0".encode() + data + b"\0")
@@ -381,7 +388,7 @@ def tree_fingerprint(s: Scenario, imports: list[tuple[str, str]]) -> str:
     for number, target in enumerate(s.targets):
         add(target, f"target{number}")
     add(s.src, "src")
-    return digest.hexdigest()
+    return digest.hexdigest(), legacy
 
 
 def _key(cell: Cell, steps: tuple) -> tuple:

@@ -23,8 +23,9 @@ import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from backends import BACKENDS, Backend
-from cells import BACKEND_VARIANTS, CELL_FIELDS, SAMPLE, SHORT, VARIANTS, Cell, cells
+import editor_tables
+from backends import BACKENDS, SETUPTOOLS, Backend
+from cells import BACKEND_VARIANTS, CELL_FIELDS, SAMPLE, SHORT, STATIC_SAMPLE, VARIANTS, Cell, cells
 from claims import render_claims
 from harness import DOCTOR_README, DURABLE, FRAMEWORK, README, ROOT, TESTS_README, load_doctor
 from interpreters import SUPPORTED, span
@@ -70,8 +71,15 @@ def dump(records: list[dict], kept: dict[str, dict] | None = None, static: dict 
     venvs were seeded with then. ``static``: what the static tools saw (load()'s ``static``)."""
     observed = toolchain_versions()
     observed["pythons"].update(kept or {})
-    document = {"observed_with": observed, "cells": records, "static": static or {"python": "", "cells": {}}}
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    static = static or {"python": "", "cells": {}}
+    text = json.dumps({"observed_with": observed, "cells": records}, indent=2, ensure_ascii=False)
+    # What the static tools saw: a line per scenario (a few hundred answers, each short).
+    seen = ",\n".join(
+        f"      {json.dumps(name)}: {json.dumps(answers, ensure_ascii=False, sort_keys=True)}"
+        for name, answers in static["cells"].items()
+    )
+    static_text = f'  "static": {{\n    "python": {json.dumps(static["python"])},\n    "cells": {{\n{seen}\n    }}\n  }}'
+    return f"{text[:-2]},\n{static_text}\n}}\n"
 
 
 def observation(record: dict) -> dict:
@@ -136,7 +144,11 @@ def symbol(record: dict) -> str:
 
 
 def row_label(record: dict) -> str:
-    cell = Cell.of(record)
+    return cell_label(Cell.of(record))
+
+
+def cell_label(cell: Cell) -> str:
+    """A grid row's label: the install modes, durable's first, and what followed them."""
     if cell.second is None:
         return cell.first
     pair = f"{cell.first}, {cell.second}"
@@ -287,7 +299,8 @@ RECIPE_NOTES = {
 
 
 def recipe_verdict(matrix: dict, backend: Backend) -> str:
-    """Where a backend's PEP 420 recipe holds, in one line: every row, or every row but those named."""
+    """Where a backend's PEP 420 recipe (setuptools: the projects as shipped, with the fix) holds, in one
+    line: every row, or every row but those named."""
     records = _select(matrix["cells"], backend=backend.name, variant="pep420")
     failing: dict[str, list[dict]] = {}
     for record in records:
@@ -314,16 +327,39 @@ def recipe(matrix: dict, backend: Backend) -> list[str]:
     lines = []
     for text in shown:
         lines += ["```toml", *text.splitlines(), "```", ""]
+    needs, error = backend.without_isolation
+    if needs:
+        lines += [
+            f"pip's build isolation provides what the build needs; with `--no-build-isolation`, it needs {needs}"
+            f" too, or `pip install -e` stops with `{error}`.",
+            "",
+        ]
     if backend.name in RECIPE_NOTES:
         lines += [RECIPE_NOTES[backend.name](matrix["observed_with"]), ""]
     return lines
 
 
+def editors_agree(matrix: dict, backend: Backend) -> str:
+    """Which rows of the PEP 420 layout keep Python and every static tool in agreement, in a sentence."""
+    static = matrix.get("static", {}).get("cells", {})
+    chosen = [cell for cell in cells() if (cell.backend, cell.variant) == (backend.name, "pep420")]
+    agree, differ = editor_tables.agreeing_rows(static, chosen, cell_label)
+    if not agree and not differ:
+        return ""
+    if not differ:
+        return "With it, Python and every type checker and editor agree in every row."
+    if not agree:
+        return "With it, some type checker or editor disagrees with Python in every row."
+    return f"With it, Python and every type checker and editor agree in every row but: {'; '.join(differ)}."
+
+
 def render_backends(matrix: dict) -> str:
-    """README.md's Option 2: each other backend's verdict, linked to its recipe and grid in tests/README.md."""
+    """README.md's Option 2: each backend's verdict, at run time and in editors, linked to its recipe and
+    grids in tests/README.md."""
     return "\n".join(
-        f"- [**{backend.name}**](tests/README.md#{backend.name}): {recipe_verdict(matrix, backend)}"
-        for backend in BACKENDS[1:]
+        f"- [**{backend.name}**](tests/README.md#{backend.name}): {recipe_verdict(matrix, backend)}."
+        f" {editors_agree(matrix, backend)}".rstrip()
+        for backend in BACKENDS
     )
 
 
@@ -334,7 +370,17 @@ def render_backends(matrix: dict) -> str:
 MODES = "install modes: durable, framework"
 
 
-def _setuptools_grids(records: list[dict]) -> list[str]:
+def _editors(matrix: dict, backend: str, variant: str, header: str) -> list[str]:
+    """What the static tools see, for one backend and variant: its editor grid, under a heading."""
+    static = matrix.get("static", {}).get("cells", {})
+    chosen = [cell for cell in cells() if (cell.backend, cell.variant) == (backend, variant)]
+    grid = editor_tables.grid(static, chosen, cell_label, header)
+    if not grid:
+        return []
+    return [f"What your editor sees, {backend} {variant}:", "", *grid, ""]
+
+
+def _setuptools_grids(records: list[dict], matrix: dict) -> list[str]:
     lines = []
     for variant in VARIANTS:
         rows: dict[str, list[dict]] = {}
@@ -355,6 +401,7 @@ def _setuptools_grids(records: list[dict]) -> list[str]:
             ),
         )
         lines.append("")
+        lines += _editors(matrix, "setuptools", variant, header)
     return lines
 
 
@@ -559,6 +606,7 @@ def _scenarios(records: list[dict]) -> int:
 
 def render_matrix(matrix: dict) -> str:
     records, observed = matrix["cells"], matrix["observed_with"]
+    static_python = matrix.get("static", {}).get("python", "")
     counts = {b.name: _scenarios(_select(records, backend=b.name)) for b in BACKENDS}
     per_backend = ", ".join(f"{b.name} {counts[b.name]}" for b in BACKENDS[1:])
     skipped = [
@@ -576,17 +624,22 @@ def render_matrix(matrix: dict) -> str:
         "",
         *legend(records, observed),
         "",
+        *editor_tables.legend(matrix.get("static", {}).get("cells", {}), observed["static"], static_python),
+        "",
         "### setuptools",
         "",
-        "The projects as shipped, one grid per variant. Every variant's patch is in `tests/fixes/`.",
+        "The projects as shipped, one grid per variant. Every variant's patch is in `tests/fixes/`."
+        f" {editors_agree(matrix, SETUPTOOLS)} Its default editable mode reaches each project through an import"
+        " hook no type checker follows; `--config-settings editable_mode=strict` (before or after `-e DIR`,"
+        " with pip and with uv) installs a link tree that a path entry leads to instead.",
         "",
-        *_setuptools_grids(records),
+        *_setuptools_grids(records, matrix),
     ]
     for backend in BACKENDS[1:]:
         lines += [
             f"### {backend.name}",
             "",
-            f"Option 2's recipe: {recipe_verdict(matrix, backend)}.",
+            f"Option 2's recipe: {recipe_verdict(matrix, backend)}. {editors_agree(matrix, backend)}",
             "",
             *recipe(matrix, backend),
             f"The variants {', '.join(BACKEND_VARIANTS)}, each with that backend's `pyproject.toml`"
@@ -594,6 +647,11 @@ def render_matrix(matrix: dict) -> str:
             "",
             *_backend_grid(records, backend),
             "",
+            *(
+                line
+                for variant in BACKEND_VARIANTS
+                for line in _editors(matrix, backend.name, variant, MODES)
+            ),
         ]
     return "\n".join([*lines, *why_lines(records, observed)]).rstrip()
 
@@ -602,13 +660,15 @@ def render_matrix(matrix: dict) -> str:
 
 
 def render_sample(matrix: dict) -> str:
-    """The cells `make test` re-observes (cells.SAMPLE), each with what it shows."""
+    """The cells `make test` re-observes (cells.SAMPLE), each with what it shows (and, for those of
+    cells.STATIC_SAMPLE, what the static tools see)."""
     lines = []
     for cell in SAMPLE:
         mine = [r for r in matrix["cells"] if Cell.of(r) == cell]
+        editors = ", and what editors see" if cell in STATIC_SAMPLE else ""
         lines.append(
             f"  - {cell.backend}, {cell.variant}, {cell.installer}: {row_label(mine[0])}:"
-            f" {by_python(mine, _one, sep='; ')}"
+            f" {by_python(mine, _one, sep='; ')}{editors}"
         )
     return "\n".join(lines)
 

@@ -181,22 +181,21 @@ class NoEntry(EntryFinder):
     """No finder serves the entry (sys.path_importer_cache holds None): nothing is found there."""
 
 
-class FileEntry(EntryFinder):
+class _DataEntry(EntryFinder):
+    """A finder that reads only data: a folder (FileFinder) or a zip archive (zipimporter)."""
+
     ns_handler = True
 
     def __init__(self, files: Files, path: str) -> None:
         self.files, self.path = files, path
 
+
+class FileEntry(_DataEntry):
     def find_spec(self, name: str) -> Spec | None:
         return file_finder_find_spec(self.files, self.path, name)
 
 
-class ZipEntry(EntryFinder):
-    ns_handler = True
-
-    def __init__(self, files: Files, path: str) -> None:
-        self.files, self.path = files, path
-
+class ZipEntry(_DataEntry):
     def find_spec(self, name: str) -> Spec | None:
         return zip_find_spec(self.files, self.path, name)
 
