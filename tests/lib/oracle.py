@@ -432,6 +432,9 @@ def run_apart(doctor, pyz: str, root: str, plan: dict) -> dict:
             "python": python,
         }
     finally:
+        # pip's uninstall of a distribution that owns every file in site-packages (a file of its own
+        # at the top, in a venv made without pip) takes site-packages itself: found by make fuzz.
+        os.makedirs(site_packages, exist_ok=True)
         for name in set(os.listdir(site_packages)) - before:
             path = os.path.join(site_packages, name)
             if os.path.isdir(path) and not os.path.islink(path):
