@@ -43,7 +43,12 @@ def main(argv: list[str] | None = None) -> int:
                 if python in kept
                 else "nothing recorded for it"
             )
-            print(f"{missing_reason(python)}: {what}")
+            why = (
+                missing_reason(python)
+                if find_interpreter(python) is None
+                else f"CPython {python} not asked for"
+            )
+            print(f"{why}: {what}")
     try:
         check_markers()  # fail before a run of several minutes, not after
         records, timings, wall, seen = run_all(workers, pythons)
