@@ -341,7 +341,7 @@ class ScenarioVenv(VirtualEnv):
         return execute(self, self.log, cmd, Path(cwd or self.workspace), {**self.env, **(extra_env or {})})
 
 
-def _children_cpu() -> float:
+def children_cpu() -> float:
     """User + system time of this process's finished children (and theirs, when they waited for them)."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
@@ -355,13 +355,13 @@ def execute(
     env: Mapping[str, str],
 ) -> Result:
     """Run ``cmd`` (a list, never a shell string) through pytest-shutil's ``Workspace.run``; log it."""
-    started, cpu = time.monotonic(), _children_cpu()
+    started, cpu = time.monotonic(), children_cpu()
     try:
         output = workspace.run(list(cmd), capture=True, cd=str(cwd), env=dict(env))
         returncode = 0
     except subprocess.CalledProcessError as failed:
         output, returncode = failed.output or "", failed.returncode
-    seconds, cpu = time.monotonic() - started, _children_cpu() - cpu
+    seconds, cpu = time.monotonic() - started, children_cpu() - cpu
     result = Result([str(part) for part in cmd], cwd, returncode, output, seconds, cpu)
     log.results.append(result)
     return result

@@ -39,6 +39,7 @@ from harness import (
     Result,
     Scenario,
     ScenarioVenv,
+    children_cpu,
     consumer_imports,
     copy_tree,
     memory_folder,
@@ -196,6 +197,9 @@ class Workshop:
         self._states: dict[tuple, State] = {}
         self._kept = {_key(cell, cell.steps()[:n]) for cell in self.plan for n in range(len(cell.steps()))}
         self._own = new_folder("process ", self.folder)
+        self.static_cpu: list[
+            float
+        ] = []  # the CPU time of each tree this process asked the static tools about
 
     # --- what every process shares: the wheels --------------------------------------------------
 
@@ -253,7 +257,9 @@ class Workshop:
                 roots = {str(s.src): "{src}", str(s.workspace): "{scenario}"}
                 work = new_folder("static ", s.workspace)
                 seeds = static.SEEDS if legacy else ("0",)
+                spent = children_cpu()
                 answers = static.observe(Path(s.venv.python), work, imports, s.targets, roots, seeds)
+                self.static_cpu.append(children_cpu() - spent)
                 done.write_text(json.dumps(answers), encoding="utf-8")
         return json.loads(done.read_text(encoding="utf-8"))
 
@@ -452,7 +458,10 @@ def _run_group(args: tuple[list[Cell], Path, tuple[str, ...]]) -> list[tuple[dic
     for cell in group:
         started = time.monotonic()
         run = run_cell(cell, workshop)
-        cpu: dict[str, list[float]] = {}
+        cpu: dict[str, list[float]] = (
+            {"static tools (a tree)": workshop.static_cpu[:]} if workshop.static_cpu else {}
+        )
+        workshop.static_cpu.clear()
         for result in run.log.results:
             if id(result) not in counted:
                 counted[id(result)] = result
