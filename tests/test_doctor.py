@@ -916,7 +916,7 @@ def test_a_portion_only_a_pkg_file_leads_to_is_listed(make_scenario, tmp_path):
     "modes", [("editable", "editable"), ("regular", "regular"), ("regular", "editable")], ids="+".join
 )
 def test_pasting_the_help_lines_of_the_demo_s_collision_ends_healthy(make_scenario, modes):
-    """The demo's two distributions installed as people install them, with pip, in a checkout whose path has spaces: the report main.py prints after the ImportError and the command's give the same verdict, and pasting every help: command, as printed, in the folder it ran in, makes the consumer print both results and the doctor say healthy (no second round, no loop)."""
+    """The demo's two distributions installed as people install them, with pip, in a checkout whose path has spaces: the report main.py prints after the ImportError and the command's give the same verdict, and pasting every help: command, as printed, in the folder it ran in, makes the consumer print both results and the doctor say healthy, with no help and no note left for editors (no second round, no loop)."""
     s = make_scenario()
     assert " " in str(s.workspace)
     assert s.install_both(*modes) == [0, 0]
@@ -936,6 +936,9 @@ def test_pasting_the_help_lines_of_the_demo_s_collision_ends_healthy(make_scenar
         0,
         "healthy: every folder of every shared name is searched",
     ), after.output
+    # Nothing left to act on, for Python or for editors: no help, and no note but where the doctor looked.
+    left = [line for line in after.output.splitlines() if line.startswith(("help", "note:"))]
+    assert [line.split(" of ")[0] for line in left] == ["note: diagnosed the import path"], after.output
 
 
 def test_quiet_prints_the_verdict_line_only_and_version_names_the_schema(make_scenario, tmp_path):

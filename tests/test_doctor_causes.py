@@ -159,21 +159,24 @@ def import_hook(tmp: Path, s: Scenario) -> Case:
     the finder leads to durable's folders, which static tools do not follow."""
     assert [s.install(DURABLE, "editable").returncode, s.install(FRAMEWORK, "regular").returncode] == [0, 0]
     line = (
-        f"note: {DURABLE}: only setuptools' editable finder leads to it, which type checkers and editors do"
-        " not follow: they cannot see it (Python can)"
+        f"note: {DURABLE}: reached only through setuptools' editable finder, which type checkers (mypy,"
+        " basedpyright, ty, pyrefly, zuban) do not follow; Python and jedi do"
     )
     return Case([], line, DURABLE, "collision")
 
 
 def merged_by_checkers(tmp: Path, s: Scenario) -> Case:
-    """A regular ns/sub/ first on the path hides a later folder's PEP 420 portion of ns.sub, both on path
-    entries: the folders basedpyright merges."""
-    first, second = pkgutil_top_with_regular_sub(tmp / "first"), pep420_portion(tmp / "second")
-    line = (
-        "note: ns.sub: some type checkers (basedpyright; mypy, with py.typed) merge the regular package Python"
-        " takes with the folders it hides, so an editor shows no error where Python's import fails"
+    """A regular ns/ first on the path hides a later regular ns/ (as both wheels of the demo ship it):
+    basedpyright searches on into the second, where Python stops at the first."""
+    first = install_tree(
+        tmp / "first", "shape-first", {"ns/__init__.py": "", "ns/sub/__init__.py": "", "ns/sub/a.py": ""}
     )
-    return Case([first, second], line, "ns.sub", "collision")
+    second = install_tree(tmp / "second", "shape-second", {"ns/__init__.py": "", "ns/sub/b.py": ""})
+    line = (
+        f"note: ns: basedpyright (and mypy, where py.typed marks the packages) search on into {second / 'ns'},"
+        " which Python hides, so an editor shows no error for what only that folder holds"
+    )
+    return Case([first, second], line, "ns", "collision")
 
 
 def empty_folder(tmp: Path, s: Scenario) -> Case:

@@ -16,14 +16,14 @@ import os
 from pathlib import Path
 
 import pytest
+import static
 from backends import BACKENDS
-from cells import OUTCOMES, SAMPLE, SHORT, VARIANTS, Cell, Install, cells, pythons_of
+from cells import MERGED, OUTCOMES, SAMPLE, SHORT, VARIANTS, Cell, Install, cells, pythons_of
 from conftest import FULL
 from harness import (
     CONSUMER_OUTPUT,
     DISTRIBUTIONS,
     DURABLE,
-    FRAMEWORK,
     ROOT,
     Result,
     apply_fix,
@@ -94,7 +94,7 @@ def test_matrix_cell_static_tools_see_as_recorded(cell):
     """What mypy, basedpyright, ty, pyrefly, zuban (both modes) and jedi say of each subpackage the consumer imports in the cell's venv (its revealed type, or the tool's own message), and what Python does with it, are what tests/matrix.json records, jedi's answer under each hash seed included."""
     recorded, run = cell
     recorded_static = MATRIX.get("static", {}).get("cells", {}).get(Cell.of(recorded).name)
-    assert run.static == recorded_static, json.dumps(run.static, indent=1)
+    assert run.static == recorded_static, "\n".join([json.dumps(run.static, indent=1), *run.static_log])
 
 
 @pytest.mark.cells(built=True, both=True)
@@ -457,21 +457,26 @@ def test_interpreters_that_disagree_are_named_in_the_grid_and_kept_apart_in_matr
 
 
 # The static tools that check types (jedi, an editor's engine, asks the venv's own import system).
-CHECKERS = ("mypy", "basedpyright", "ty", "pyrefly", "zuban", "zuban-mypy")
+CHECKERS = tuple(tool for tool in static.TOOLS if tool != "jedi")
 
 
 @pytest.mark.cells(built=True, static=True)
 def test_matrix_cell_doctor_says_what_editors_see(cell):
-    """Where the doctor notes that only an import hook leads to a distribution, no type checker resolves that distribution's subpackage; where it notes that checkers merge a regular package's folders, one of them says all is well for a subpackage Python cannot import."""
+    """Where the doctor notes that only an import hook leads to a distribution, no type checker resolves that distribution's subpackage, and where Python imports a subpackage no type checker resolves, the doctor notes the hook that serves it; where it notes that checkers merge a regular package's folders, one of them says all is well for a subpackage Python cannot import."""
     _, run = cell
     findings = run.diagnosis()["findings"]
     tools, python = run.static["tools"], run.static["python"]
     hooked = {f["subject"] for f in findings if f["cause"] == "import-hook"}
-    for dist in hooked:
-        subpackages = [SHORT[dist]] if dist in (DURABLE, FRAMEWORK) else ["durable", "framework"]
-        for subpackage in subpackages:
-            seen = {checker: tools[checker][subpackage]["outcome"] for checker in CHECKERS}
-            assert "resolved" not in seen.values(), (dist, seen)
+
+    def serves(dist: str, subpackage: str) -> bool:
+        return dist == MERGED or SHORT.get(dist) == subpackage
+
+    for subpackage, answer in python.items():
+        seen = {checker: tools[checker][subpackage]["outcome"] for checker in CHECKERS}
+        if any(serves(dist, subpackage) for dist in hooked):
+            assert "resolved" not in seen.values(), (subpackage, seen)
+        elif answer == "imports":  # the converse: no note, so some checker resolves what Python imports
+            assert "resolved" in seen.values(), (subpackage, seen, findings)
     if any(f["cause"] == "merged-by-checkers" for f in findings):
         assert any(
             tools[checker][subpackage]["outcome"] == "resolved" and answer != "imports"

@@ -52,11 +52,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         check_markers()  # fail before a run of several minutes, not after
         records, timings, wall, seen = run_all(workers, pythons)
-        write(
-            merge(records, recorded["cells"], pythons),
-            kept,
-            {"python": static_python(pythons), "cells": seen},
-        )
+        # What editors see is asked on the interpreter running this; where it is not run, the record stays.
+        asked = static_python(pythons)
+        editors = {"python": asked, "cells": seen} if asked else recorded.get("static")
+        write(merge(records, recorded["cells"], pythons), kept, editors)
     except (SectionMissing, RuntimeError) as error:  # no README markers; a backend that would not install
         print(f"{Path(sys.argv[0]).name}: {error}", file=sys.stderr)
         return 1

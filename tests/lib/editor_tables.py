@@ -16,8 +16,8 @@ import re
 from collections.abc import Iterable
 
 from cells import Cell
+from static import TOOLS, ours
 
-TOOLS = ("mypy", "basedpyright", "ty", "pyrefly", "zuban", "zuban-mypy", "jedi")
 HEADINGS = {"zuban-mypy": "zuban mypy"}
 SUBPACKAGES = ("durable", "framework")
 SYMBOLS = {"resolved": "✅", "not-found": "❌", "skipped": "⏭️", "error": "⛔", "varies": "🎲"}
@@ -114,9 +114,11 @@ def legend(static: dict, versions: dict[str, str], python: str) -> list[str]:
         " ⏭️ found but not analysed, ⛔ the tool failed, 🎲 the answer changed with the hash seed (where a"
         " shared package's `__init__` extends its `__path__`, jedi collects the candidate folders in a set and"
         " runs with 16 hash seeds). `!` marks where the tool disagrees with Python: it says all is well"
-        " where the import fails, or it cannot see what Python imports.",
+        " where the import fails, or it cannot see what Python imports. A row holds for pip and uv alike unless"
+        " it names one: where their trees differ, each has its own row.",
         "",
-        "What each tool printed:",
+        "What each tool printed (in code: its own words, first line; in italics: ours, where it printed"
+        " nothing about the import):",
         "",
     ]
     for tool in TOOLS:
@@ -132,7 +134,9 @@ def legend(static: dict, versions: dict[str, str], python: str) -> list[str]:
                     messages[key] = messages.get(key, 0) + 1
         said = [f"✅ {code(text)} ({count})" for text, count in sorted(types.items())]
         said += [
-            f"{SYMBOLS[outcome]} {code(text)} ({count})" if text else f"{SYMBOLS[outcome]} ({count})"
+            f"{SYMBOLS[outcome]} {f'*{text}*' if ours(text) else code(text)} ({count})"
+            if text
+            else f"{SYMBOLS[outcome]} ({count})"
             for (outcome, text), count in sorted(messages.items())
         ]
         lines.append(f"- **{HEADINGS.get(tool, tool)}**: " + "; ".join(said) + ".")

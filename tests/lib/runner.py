@@ -80,6 +80,7 @@ class CellRun:
     # Where the run asked the static tools: ``python`` (subpackage -> what Python did) and ``tools``
     # (tool -> subpackage -> answer, static.observe).
     static: dict | None = None
+    static_log: list[str] = field(default_factory=list)  # the tools' commands and answers, for a failure
 
     @property
     def imported_from(self) -> Path | None:
@@ -247,8 +248,9 @@ class Workshop:
         return cell.python == self.static_python and (self.static is None or bare in self.static)
 
     def static_answers(self, s: Scenario, imports: list[tuple[str, str]]) -> dict:
-        """What the static tools see in ``s``: asked once per distinct installed tree (tree_fingerprint),
-        whichever process meets it first; every cell with the same tree gets that answer."""
+        """What the static tools see in ``s`` (``answers``, and the ``log`` of their commands): asked once per
+        distinct installed tree (tree_fingerprint), whichever process meets it first; every cell with the
+        same tree gets that answer."""
         key, legacy = tree_fingerprint(s, imports)
         done = self.folder / "static" / f"{key}.json"
         done.parent.mkdir(parents=True, exist_ok=True)
@@ -258,9 +260,9 @@ class Workshop:
                 work = new_folder("static ", s.workspace)
                 seeds = static.SEEDS if legacy else ("0",)
                 spent = children_cpu()
-                answers = static.observe(Path(s.venv.python), work, imports, s.targets, roots, seeds)
+                answers, log = static.observe(Path(s.venv.python), work, imports, s.targets, roots, seeds)
                 self.static_cpu.append(children_cpu() - spent)
-                done.write_text(json.dumps(answers), encoding="utf-8")
+                done.write_text(json.dumps({"answers": answers, "log": log}), encoding="utf-8")
         return json.loads(done.read_text(encoding="utf-8"))
 
     # --- what this process keeps: source trees and venvs ----------------------------------------
@@ -361,7 +363,7 @@ class Workshop:
 # site-packages, the .pth files and editable finders there, the --target folders and the source trees.
 _REACHABLE = ("azurefunctions", "azure_functions_agent", "__editable__", "_editable_impl_", "editables")
 # What differs between trees the tools see alike: who installed them, and bytecode.
-_VOLATILE = {"RECORD", "INSTALLER", "REQUESTED", "direct_url.json", "uv_cache.json", "__pycache__"}
+_VOLATILE = {"RECORD", "INSTALLER", "REQUESTED", "uv_cache.json", "__pycache__"}
 
 
 def tree_fingerprint(s: Scenario, imports: list[tuple[str, str]]) -> tuple[str, bool]:
@@ -376,6 +378,8 @@ def tree_fingerprint(s: Scenario, imports: list[tuple[str, str]]) -> tuple[str, 
     def add(base: Path, label: str, keep=lambda name: True) -> None:
         for folder, dirs, files in os.walk(base):  # links are read, not followed
             dirs[:] = sorted(d for d in dirs if d not in _VOLATILE and (folder != str(base) or keep(d)))
+            for name in dirs:  # an empty folder changes what mypy says (import-untyped, not not-found)
+                digest.update(f"{label}/{Path(folder, name).relative_to(base).as_posix()}/\0".encode())
             for name in sorted(files + [d for d in dirs if os.path.islink(os.path.join(folder, d))]):
                 path = Path(folder, name)
                 relative = path.relative_to(base)
@@ -436,7 +440,9 @@ def run_cell(cell: Cell, workshop: Workshop) -> CellRun:
         seen = None
         if workshop.static_for(cell):
             imports = consumer_imports(src)
-            seen = {"python": python_answers(report, imports), "tools": workshop.static_answers(s, imports)}
+            asked = workshop.static_answers(s, imports)
+            seen = {"python": python_answers(report, imports), "tools": asked["answers"]}
+            return CellRun(classify(cell, report), consumer, doctor, s.log, src, report, seen, asked["log"])
         return CellRun(classify(cell, report), consumer, doctor, s.log, src, report, seen)
 
 
@@ -471,8 +477,9 @@ def _run_group(args: tuple[list[Cell], Path, tuple[str, ...]]) -> list[tuple[dic
 
 
 def static_python(pythons: tuple[str, ...]) -> str:
-    """The interpreter whose runs ask the static tools: the one running the matrix, if it runs there."""
-    return version_of() if version_of() in pythons else pythons[-1]
+    """The interpreter whose runs ask the static tools: the one running the matrix, if it runs there (else
+    none: "")."""
+    return version_of() if version_of() in pythons else ""
 
 
 def run_all(jobs: int, pythons: tuple[str, ...]) -> tuple[list[dict], list[Timing], float, dict]:

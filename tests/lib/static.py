@@ -144,7 +144,6 @@ class Record:
     seconds: float
     command: list[str]
     env: dict[str, str]
-    via: str
 
 
 @dataclass
@@ -153,31 +152,30 @@ class Context:
 
     python: Path
     consumer: Path
-    extra_paths: list[Path]
-    via: str  # "option" or "pythonpath"
+    extra_paths: list[Path]  # PYTHONPATH, as the program runs with it
     workdir: Path
-    timeout: float = DEFAULT_TIMEOUT
-    base_env: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
     pinned_env: Mapping[str, str] = field(default_factory=dict)  # set on purpose (PYTHONHASHSEED=...)
 
     def env(self) -> dict[str, str]:
-        """The hermetic environment of a tool run (PYTHONPATH only when extra paths go that way)."""
+        """The hermetic environment of a tool run: no inherited PYTHON*, PIP_*, tool settings, nor the user's
+        home, configuration or cache folders (ty reads a user-level ty.toml even beside --config-file)."""
         env = {
             name: value
-            for name, value in self.base_env.items()
+            for name, value in os.environ.items()
             if not name.startswith(_DROPPED_PREFIXES) and name not in _DROPPED_NAMES
         }
-        env["XDG_CACHE_HOME"] = str(self.workdir / "xdg-cache")
+        for name, folder in (("HOME", "home"), ("XDG_CONFIG_HOME", "config"), ("XDG_CACHE_HOME", "cache")):
+            env[name] = str(self.workdir / folder)
         env["NO_COLOR"] = "1"
         env["COLUMNS"] = "1000"
-        if self.via == "pythonpath" and self.extra_paths:
+        if self.extra_paths:
             env["PYTHONPATH"] = os.pathsep.join(map(str, self.extra_paths))
         env.update(self.pinned_env)
         return env
 
     def env_delta(self, env: Mapping[str, str]) -> dict[str, str]:
         """The variables of ``env`` a reader needs to repeat the run (those set on purpose)."""
-        keep = ("PYTHONPATH", "MYPYPATH", *self.pinned_env)
+        keep = ("PYTHONPATH", *self.pinned_env)
         return {name: env[name] for name in dict.fromkeys(keep) if name in env}
 
     def write(self, name: str, text: str) -> Path:
@@ -246,14 +244,14 @@ def run_tool(ctx: Context, tool: str, version: str, cmd: Sequence[StrPath], env:
             env=env,
             capture_output=True,
             text=True,
-            timeout=ctx.timeout,
+            timeout=DEFAULT_TIMEOUT,
             stdin=subprocess.DEVNULL,
             check=False,
         )
     except subprocess.TimeoutExpired:
         seconds = time.monotonic() - started
         return ToolRun(
-            tool, version, argv, delta, seconds, None, failure=f"timed out after {ctx.timeout:.0f} s"
+            tool, version, argv, delta, seconds, None, failure=f"timed out after {DEFAULT_TIMEOUT:.0f} s"
         )
     except OSError as error:
         return ToolRun(tool, version, argv, delta, 0.0, None, failure=f"could not run: {error}")
@@ -331,8 +329,6 @@ def parse_mypy_text(output: str, ctx: Context) -> list[Diagnostic]:
 def probe_mypy(ctx: Context, exe: str) -> ToolRun:
     """mypy with ``-O json`` (one JSON object per diagnostic), no cache, an empty configuration file."""
     env = ctx.env()
-    if ctx.via == "option" and ctx.extra_paths:
-        env["MYPYPATH"] = os.pathsep.join(map(str, ctx.extra_paths))
     version = tool_version(exe, ["--version"], env, r"mypy (\S+)")
     config = ctx.write("mypy.ini", "[mypy]\n")
     cmd: list[StrPath] = [
@@ -367,10 +363,7 @@ def probe_basedpyright(ctx: Context, exe: str) -> ToolRun:
     """basedpyright ``--outputjson``, the interpreter from ``--pythonpath``, extra paths in its config's ``extraPaths``."""
     env = ctx.env()
     version = tool_version(exe, ["--version"], env, r"basedpyright (\S+)")
-    settings: dict[str, Any] = {}
-    if ctx.via == "option" and ctx.extra_paths:
-        settings["extraPaths"] = [str(path) for path in ctx.extra_paths]
-    config = ctx.write("pyrightconfig.json", json.dumps(settings))
+    config = ctx.write("pyrightconfig.json", "{}")
     cmd: list[StrPath] = [exe, "--pythonpath", ctx.python, "--project", config, "--outputjson", ctx.consumer]
     run = run_tool(ctx, "basedpyright", version, cmd, env)
 
@@ -396,11 +389,7 @@ def probe_ty(ctx: Context, exe: str) -> ToolRun:
     version = tool_version(exe, ["--version"], env, r"ty (\S+)")
     config = ctx.write("ty.toml", "")
     cmd: list[StrPath] = [exe, "check", "--python", ctx.python, "--config-file", config]
-    cmd += ["--output-format", "gitlab", "--no-progress", "--color", "never", "--exit-zero"]
-    if ctx.via == "option":
-        for path in ctx.extra_paths:
-            cmd += ["--extra-search-path", path]
-    cmd.append(ctx.consumer)
+    cmd += ["--output-format", "gitlab", "--no-progress", "--color", "never", "--exit-zero", ctx.consumer]
     run = run_tool(ctx, "ty", version, cmd, env)
 
     def parse(run: ToolRun) -> list[Diagnostic]:
@@ -426,11 +415,7 @@ def probe_pyrefly(ctx: Context, exe: str) -> ToolRun:
     config = ctx.write("pyrefly.toml", "")
     cmd: list[StrPath] = [exe, "check", "--config", config, "--python-interpreter-path", ctx.python]
     cmd += ["--output-format", "json", "--summary", "none", "--progress-bar", "no", "--color", "never"]
-    cmd += ["--relative-to", "", "--threads", "1"]
-    if ctx.via == "option":
-        for path in ctx.extra_paths:
-            cmd += ["--search-path", path]
-    cmd.append(ctx.consumer)
+    cmd += ["--relative-to", "", "--threads", "1", ctx.consumer]
     run = run_tool(ctx, "pyrefly", version, cmd, env)
 
     def parse(run: ToolRun) -> list[Diagnostic]:
@@ -451,14 +436,7 @@ def _probe_zuban(ctx: Context, exe: str, subcommand: str, tool: str) -> ToolRun:
     version = tool_version(exe, ["--version"], env, r"zuban (\S+)")
     config = ctx.write("mypy.ini", "[mypy]\n")
     cmd: list[StrPath] = [exe, subcommand, "--config-file", config, "--python-executable", ctx.python]
-    cmd += ["--no-pretty", "--no-error-summary"]
-    if ctx.via == "option" and ctx.extra_paths:
-        if subcommand == "check":
-            for path in ctx.extra_paths:
-                cmd += ["--extra-search-path", path]
-        else:  # `zuban mypy` has no --extra-search-path; like mypy, it reads MYPYPATH
-            env["MYPYPATH"] = os.pathsep.join(map(str, ctx.extra_paths))
-    cmd.append(ctx.consumer)
+    cmd += ["--no-pretty", "--no-error-summary", ctx.consumer]
     run = run_tool(ctx, tool, version, cmd, env)
 
     def parse(run: ToolRun) -> list[Diagnostic]:
@@ -512,13 +490,14 @@ def probe_jedi(ctx: Context, jedi_python: str, targets: Sequence[Target]) -> Too
         "python": str(ctx.python),
         "project": str(ctx.consumer.parent),
         "consumer": str(ctx.consumer),
-        "extra": [str(path) for path in ctx.extra_paths] if ctx.via == "option" else [],
+        "extra": [],  # the extra paths reach jedi as they reach the program: PYTHONPATH
         "env": env,  # what jedi's inference subprocess (PY itself) runs with
         "targets": [asdict(target) for target in targets],
     }
     script = ctx.write("jedi_probe.py", _JEDI_SCRIPT)
-    run = run_tool(ctx, "jedi", "", [jedi_python, "-I", script, json.dumps(arguments)], env)
-    run.command = [jedi_python, "-I", str(script), "<JSON arguments>"]
+    # -s, not -I: -I implies -E, which would ignore PYTHONHASHSEED (the environment is filtered already).
+    run = run_tool(ctx, "jedi", "", [jedi_python, "-s", script, json.dumps(arguments)], env)
+    run.command = [jedi_python, "-s", str(script), "<JSON arguments>"]
 
     def parse(run: ToolRun) -> list[Diagnostic]:
         document = _json_document(run.stdout, "{")
@@ -574,7 +553,7 @@ def _mentions(message: str, target: Target) -> bool:
     return any(f"{quote}{name}{quote}" in message for name in names for quote in ('"', "`", "'"))
 
 
-def _record(run: ToolRun, target: Target, via: str, outcome: str, type_: str | None, message: str) -> Record:
+def _record(run: ToolRun, target: Target, outcome: str, type_: str | None, message: str) -> Record:
     return Record(
         run.tool,
         run.version,
@@ -587,7 +566,6 @@ def _record(run: ToolRun, target: Target, via: str, outcome: str, type_: str | N
         round(run.seconds, 3),
         run.command,
         run.env,
-        via,
     )
 
 
@@ -602,20 +580,20 @@ def _revealed(run: ToolRun, target: Target) -> str | None:
     return None
 
 
-def classify(run: ToolRun, targets: Sequence[Target], consumer: Path, via: str) -> list[Record]:
+def classify(run: ToolRun, targets: Sequence[Target], consumer: Path) -> list[Record]:
     """One Record per target from a tool run on ``consumer``."""
     records = []
     for target in targets:
         if run.failure:
-            records.append(_record(run, target, via, "error", None, run.failure))
+            records.append(_record(run, target, "error", None, run.failure))
         elif run.tool == "jedi":
-            records.append(_classify_jedi(run, target, consumer, via))
+            records.append(_classify_jedi(run, target, consumer))
         else:
-            records.append(_classify_diagnostics(run, target, via))
+            records.append(_classify_diagnostics(run, target))
     return records
 
 
-def _classify_diagnostics(run: ToolRun, target: Target, via: str) -> Record:
+def _classify_diagnostics(run: ToolRun, target: Target) -> Record:
     at_import = [
         d
         for d in run.diagnostics
@@ -626,39 +604,39 @@ def _classify_diagnostics(run: ToolRun, target: Target, via: str) -> Record:
     revealed = _revealed(run, target)
     message = "\n".join(d.text() for d in (mine or at_import))
     if any(d.code in _SKIPPED_CODES or _SKIPPED_WORDS.search(d.message) for d in mine):
-        return _record(run, target, via, "skipped", revealed, message)
+        return _record(run, target, "skipped", revealed, message)
     if any(d.code in _NOT_FOUND_CODES or _NOT_FOUND_WORDS.search(d.message) for d in mine):
-        return _record(run, target, via, "not-found", revealed, message)
+        return _record(run, target, "not-found", revealed, message)
     if at_import:
-        return _record(run, target, via, "error", revealed, message)
+        return _record(run, target, "error", revealed, message)
     if revealed is None:
-        why = "no diagnostic about the import and no revealed type (is there a reveal_type call?)"
-        return _record(run, target, via, "error", None, why)
+        why = f"{NO_DIAGNOSTIC} and no revealed type (is there a reveal_type call?)"
+        return _record(run, target, "error", None, why)
     if revealed in _UNKNOWN_TYPES:
-        why = f"no diagnostic about the import; revealed type is {revealed}"
-        return _record(run, target, via, "skipped", revealed, why)
+        why = f"{NO_DIAGNOSTIC}; revealed type is {revealed}"
+        return _record(run, target, "skipped", revealed, why)
     notes = "\n".join(d.text() for d in run.diagnostics if d.line == target.line)
-    return _record(run, target, via, "resolved", revealed, notes)
+    return _record(run, target, "resolved", revealed, notes)
 
 
-def _classify_jedi(run: ToolRun, target: Target, consumer: Path, via: str) -> Record:
+def _classify_jedi(run: ToolRun, target: Target, consumer: Path) -> Record:
     """resolved: infer() reaches a definition outside the consumer; else not-found (jedi reports no diagnostics)."""
     answer = run.jedi.get(f"{target.module}:{target.name}")
     if answer is None:
-        return _record(run, target, via, "error", None, "jedi gave no answer")
+        return _record(run, target, "error", None, "jedi gave no answer")
     outside = [n for n in answer["infer"] if n["path"] and Path(n["path"]) != consumer]
     module = [n for n in answer["module"] if n["path"]]
     where = f"module -> {module[0]['path'] if module else 'nothing'}"
     if outside:
         found = outside[0]
         message = f"infer -> {found['full_name']} ({found['type']}) in {found['path']}; {where}"
-        return _record(run, target, via, "resolved", found["hint"], message)
+        return _record(run, target, "resolved", found["hint"], message)
     if module:
         message = f"module found but infer() of {target.name} returned nothing; {where}"
-        return _record(run, target, via, "not-found", None, message)
+        return _record(run, target, "not-found", None, message)
     goto = [n for n in answer["goto"] if n["path"]]
     detail = f"goto -> {goto[0]['full_name']} in {goto[0]['path']}" if goto else "goto -> nothing"
-    return _record(run, target, via, "not-found", None, f"infer() returned nothing; {detail}; {where}")
+    return _record(run, target, "not-found", None, f"infer() returned nothing; {detail}; {where}")
 
 
 # --------------------------------------------------------------------------- entry points
@@ -677,23 +655,18 @@ def probe(
     python: Path,
     consumer: Path,
     tools: Mapping[str, str],
-    extra_paths: Sequence[Path] = (),
-    via: str = "option",
-    timeout: float = DEFAULT_TIMEOUT,
-    base_env: Mapping[str, str] | None = None,
+    pythonpath: Sequence[Path] = (),
     pinned_env: Mapping[str, str] | None = None,
 ) -> list[Record]:
     """Run each tool of ``tools`` (name -> executable; for jedi, a Python that has jedi) and classify.
 
     ``python`` is the interpreter of the environment to analyse, used as given (not
     resolved: a venv's ``bin/python`` is a symlink whose target is outside the venv).
-    ``extra_paths`` are import paths before site-packages (``--target`` folders), given to
-    the tools as ``via`` says. ``pinned_env`` is set in every tool's environment on purpose,
-    after the hermetic filter (for example ``{"PYTHONHASHSEED": "3"}``). Each tool runs in
-    its own empty working folder, removed afterwards.
+    ``pythonpath`` is what the program runs with (``--target`` folders). ``pinned_env`` is
+    set in every tool's environment on purpose, after the hermetic filter (for example
+    ``{"PYTHONHASHSEED": "3"}``). Each tool runs in its own empty working folder, removed
+    afterwards.
     """
-    if via not in ("option", "pythonpath"):
-        raise ValueError(f"via must be 'option' or 'pythonpath', not {via!r}")
     unknown = set(tools) - set(TOOLS)
     if unknown:
         raise ValueError(f"unknown tools: {sorted(unknown)}")
@@ -705,15 +678,12 @@ def probe(
             ctx = Context(
                 python=Path(os.path.abspath(python)),
                 consumer=consumer,
-                extra_paths=[Path(path).resolve() for path in extra_paths],
-                via=via,
+                extra_paths=[Path(path).resolve() for path in pythonpath],
                 workdir=Path(tmp).resolve(),
-                timeout=timeout,
-                base_env=dict(os.environ if base_env is None else base_env),
                 pinned_env=dict(pinned_env or {}),
             )
             run = probe_jedi(ctx, exe, targets) if tool == "jedi" else PROBES[tool](ctx, exe)
-            records.extend(classify(run, targets, consumer, via))
+            records.extend(classify(run, targets, consumer))
     return records
 
 
@@ -736,19 +706,22 @@ def tools() -> dict[str, str]:
     }
 
 
-def versions() -> dict[str, str]:
-    """Each tool's version, as the tool venv has it installed."""
-    from importlib import metadata
-
-    names = {"zuban-mypy": "zuban"}
-    return {tool: metadata.version(names.get(tool, tool)) for tool in TOOLS}
-
-
 def consumer_text(imports: Sequence[tuple[str, str]]) -> str:
     """The consumer the tools read: the consumer's own ``from MODULE import NAME`` lines, and a
     ``reveal_type`` of each name (what an editor's hover shows)."""
     lines = [f"from {module} import {name}" for module, name in imports]
     return "\n".join([*lines, "", *(f"reveal_type({name})" for _, name in imports)]) + "\n"
+
+
+# The harness's own words, where a tool printed nothing about the import (the legend sets them apart).
+NO_DIAGNOSTIC = "no diagnostic about the import"
+NO_DEFINITION = "goto and infer find no definition"
+BY_SET_ORDER = "by the order of a set"
+
+
+def ours(message: str) -> bool:
+    """Whether a recorded message is the harness's words rather than a tool's."""
+    return message.startswith((NO_DIAGNOSTIC, NO_DEFINITION)) or BY_SET_ORDER in message
 
 
 def answer(record: Record, roots: Mapping[str, str]) -> dict:
@@ -758,7 +731,7 @@ def answer(record: Record, roots: Mapping[str, str]) -> dict:
     if record.outcome == "resolved":
         found["type"] = record.type
     elif record.tool == "jedi":  # jedi prints nothing: it finds a definition or not
-        found["message"] = "goto and infer find no definition"
+        found["message"] = NO_DEFINITION
     else:  # the tool's own words, without the search paths some tools list after them
         message = record.message.splitlines()[0] if record.message else ""
         for path, name in sorted(roots.items(), key=lambda item: -len(item[0])):
@@ -774,27 +747,31 @@ def observe(
     pythonpath: Sequence[Path] = (),
     roots: Mapping[str, str] | None = None,
     seeds: Sequence[str] = ("0",),
-) -> dict[str, dict[str, dict]]:
+) -> tuple[dict[str, dict[str, dict]], list[str]]:
     """What each tool says of each imported subpackage in the venv of ``python``, with ``pythonpath`` as
-    the program has it: tool -> subpackage -> answer. jedi runs once per hash seed of ``seeds``; where
-    its answers differ, the outcome is ``varies``."""
+    the program has it: tool -> subpackage -> answer; and each tool's command line and what it printed,
+    for a failing test's report. jedi runs once per hash seed of ``seeds``; where its answers differ,
+    the outcome is ``varies``."""
     consumer = workdir / "consumer.py"
     consumer.write_text(consumer_text(imports), encoding="utf-8")
     roots = dict(roots or {})
     found: dict[str, dict[str, dict]] = {}
+    log: list[str] = []
     executables = tools()
     for tool in TOOLS:
         per_seed = []
         for seed in seeds if tool == "jedi" else (None,):
             pinned = {"PYTHONHASHSEED": seed} if seed is not None else {}
-            records = probe(
-                python, consumer, {tool: executables[tool]}, pythonpath, "pythonpath", pinned_env=pinned
-            )
+            records = probe(python, consumer, {tool: executables[tool]}, pythonpath, pinned)
             per_seed.append({r.subpackage: answer(r, roots) for r in records})
+            if records and seed in (None, seeds[0]):
+                env = " ".join(f"{name}={value}" for name, value in records[0].env.items())
+                log.append(f"$ {env} {subprocess.list2cmdline(records[0].command)}".replace("$  ", "$ "))
+                log += [f"  {r.subpackage}: {r.outcome} {r.type or ''} {r.message}".rstrip() for r in records]
         found[tool] = per_seed[0]
         for subpackage in per_seed[0]:
             outcomes = sorted({answers[subpackage]["outcome"] for answers in per_seed})
             if len(outcomes) > 1:  # which seed gives which changes with the paths: not recorded
-                said = f"{' or '.join(outcomes)}, by the order of a set (with {len(seeds)} hash seeds)"
+                said = f"{' or '.join(outcomes)}, {BY_SET_ORDER} (with {len(seeds)} hash seeds)"
                 found[tool][subpackage] = {"outcome": "varies", "message": said}
-    return found
+    return found, log

@@ -166,8 +166,8 @@ class Cause(Word):
         "import-hook",
         None,
         "findings",
-        "a distribution of a shared name that only an import hook puts on the path (setuptools' editable"
-        " finder, the editables redirector): Python follows it, type checkers and editors cannot",
+        "an editable install that only an import hook puts on the path (setuptools' editable finder, the"
+        " editables redirector): Python and jedi follow it, type checkers cannot",
         "reinstall it without the hook (setuptools: editable_mode=strict; hatchling: no dev-mode-exact;"
         " pdm-backend: no editables backend)",
     )
@@ -175,8 +175,8 @@ class Cause(Word):
         "merged-by-checkers",
         None,
         "reports",
-        "a shared name whose regular package hides a folder a path entry leads to: some type checkers"
-        " merge the two, so an editor shows no error where Python's import fails",
+        "a regular package that hides a folder below another regular package: basedpyright (and mypy,"
+        " given py.typed) search on into it, so an editor shows no error where Python's import fails",
         "the fix of the collision itself (PEP 420 at every shared level)",
     )
     UNSEEN_ZIP_FOLDER = (

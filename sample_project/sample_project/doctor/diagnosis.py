@@ -12,7 +12,7 @@ from pathlib import Path
 from . import audit
 from .causes import Cause, Verdict
 from .display import UNBROKEN_SPACE, said
-from .editors import HookOnly, hook_only, merged_by_checkers
+from .editors import HookOnly, Merged, hook_only, merged_by_checkers
 from .entries import unlisted_zip_folders
 from .environment import Environment, Report
 from .files import in_zip_archive
@@ -69,6 +69,7 @@ class Diagnosis:
     fixes: list[Fix] = field(default_factory=list)  # planned once the findings are known
     lost: dict[str, list[str]] = field(default_factory=dict)  # a colliding name -> what cannot be imported
     hooks: list[HookOnly] = field(default_factory=list)  # distributions only an import hook leads to
+    merged: list[Merged] = field(default_factory=list)  # hidden folders basedpyright searches anyway
 
     # --- what was found, by cause --------------------------------------------------------------
 
@@ -284,20 +285,20 @@ class Diagnosis:
                 Finding(
                     Cause.IMPORT_HOOK,
                     h.distribution.name,
-                    f"{h.distribution.name}: only {h.hook} leads to it, which type checkers and editors do"
-                    " not follow: they cannot see it (Python can)",
+                    f"{h.distribution.name}: reached only through {h.hook}, which type checkers (mypy,"
+                    " basedpyright, ty, pyrefly, zuban) do not follow; Python and jedi do",
                 )
                 for h in self.hooks
             ),
             *(
                 Finding(
                     Cause.MERGED_BY_CHECKERS,
-                    r.name,
-                    f"{r.name}: some type checkers (basedpyright; mypy, with py.typed) merge the regular"
-                    " package Python takes with the folders it hides, so an editor shows no error where"
-                    " Python's import fails",
+                    m.report.name,
+                    f"{m.report.name}: basedpyright (and mypy, where py.typed marks the packages) search on"
+                    f" into {said(m.folder)}, which Python hides, so an editor shows no error for what only"
+                    " that folder holds",
                 )
-                for r in merged_by_checkers(self.reports)
+                for m in self.merged
             ),
             *(
                 Finding(
@@ -446,6 +447,7 @@ def examine(
         accepting=accepting,
     )
     d.lost = {r.name: env.lost_names(r) for r in d.hidden}
-    d.hooks = hook_only(env, reports)
+    d.hooks = hook_only(env)
+    d.merged = merged_by_checkers(env, reports)
     d.fixes = plan_fixes(d, env, command)
     return d

@@ -39,7 +39,10 @@ def unbroken(text: str) -> str:
 
 
 def pasted(path: str | os.PathLike[str]) -> str:
-    """A path for a command line: shown, then quoted for a POSIX shell (``~/`` left out of the quotes)."""
+    """A path for a command line: shown (the current folder as ``.``), then quoted for a POSIX shell
+    (``~/`` left out of the quotes)."""
+    if os.path.abspath(path) == os.getcwd():
+        return os.curdir
     text = shown(path)
     if text.startswith("~" + os.sep):
         return "~" + os.sep + shlex.quote(text[2:])

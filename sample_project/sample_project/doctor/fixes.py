@@ -320,7 +320,10 @@ def _import_hook(d: Diagnosis, env: Environment, command: str) -> list[Fix]:
     changes, commands = zip(*(entry.avoid() for entry in d.hooks))
     text = "for type checkers and editors, reinstall without the import hook"
     if any(entry.backend == "setuptools" for entry in d.hooks):
-        text += " (setuptools' strict editable mode: a link tree that a path entry leads to)"
+        text += (
+            " (setuptools' strict editable mode: a link tree that a path entry leads to; a file added to the"
+            " project later needs a reinstall)"
+        )
     todo = [change for change in changes if change]
     text += f": {'; '.join(todo)}, then reinstall" if todo else ""
     return [Fix([Cause.IMPORT_HOOK], text, [c for c in commands if c])]

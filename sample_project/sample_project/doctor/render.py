@@ -132,6 +132,20 @@ def headline(d: Diagnosis, problems: list[Finding]) -> list[str]:
 _SHOWN_BY_NAME = (Cause.HIDDEN_PORTION, Cause.BROKEN_INIT, Cause.UNREACHABLE, Cause.CANNOT_TELL)
 
 
+def _notes(findings: list[Finding]) -> list[str]:
+    """The open notes; notes of one cause that say the same of different subjects are said once, of all."""
+    subjects: dict[tuple[Cause, str], list[str]] = {}
+    for f in findings:
+        if not f.cause.note or f.accepted:
+            continue
+        prefix = f"{f.subject}: "
+        if f.subject and f.text.startswith(prefix):
+            subjects.setdefault((f.cause, f.text[len(prefix) :]), []).append(f.subject)
+        else:
+            subjects.setdefault((f.cause, f.text), [])
+    return [f"{', '.join(names)}: {text}" if names else text for (_, text), names in subjects.items()]
+
+
 def render(d: Diagnosis, verbose: bool = False, quiet: bool = False) -> str:
     """The report: the verdict; the evidence (each name, each finding); notes; then help: what to paste."""
     findings = d.findings()
@@ -147,9 +161,7 @@ def render(d: Diagnosis, verbose: bool = False, quiet: bool = False) -> str:
         for line in wrap(f"{f.cause}: {f.text}")
     ]
     evidence += [line for f in findings if f.accepted for line in wrap(f"accepted: {f.cause}: {f.text}")]
-    evidence += [
-        line for f in findings if f.cause.note and not f.accepted for line in wrap(f"note: {f.text}")
-    ]
+    evidence += [line for note in _notes(findings) for line in wrap(f"note: {note}")]
     if evidence:
         out += ["", *evidence]
     for fix in d.open_fixes():
