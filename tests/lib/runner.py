@@ -362,8 +362,11 @@ class Workshop:
 # What a static tool can reach in a scenario, besides the interpreter: the distributions' own files in
 # site-packages, the .pth files and editable finders there, the --target folders and the source trees.
 _REACHABLE = ("azurefunctions", "azure_functions_agent", "__editable__", "_editable_impl_", "editables")
-# What differs between trees the tools see alike: who installed them, and bytecode.
-_VOLATILE = {"RECORD", "INSTALLER", "REQUESTED", "uv_cache.json", "__pycache__"}
+# What differs between trees the tools see alike: who installed them, and bytecode. No tool's executable
+# or source names uv's two files (grep, 7 Dec 2026); pyrefly's names direct_url.json, which is therefore
+# read, as the data it holds: pip and uv write the same JSON with keys in another order and other
+# spacing, and the trees of the two installers should share an answer.
+_VOLATILE = {"RECORD", "INSTALLER", "REQUESTED", "uv_cache.json", "uv_build.json", "__pycache__"}
 
 
 def tree_fingerprint(s: Scenario, imports: list[tuple[str, str]]) -> tuple[str, bool]:
@@ -386,6 +389,8 @@ def tree_fingerprint(s: Scenario, imports: list[tuple[str, str]]) -> tuple[str, 
                 if name in _VOLATILE or not keep(relative.parts[0]):
                     continue
                 data = os.readlink(path).encode() if path.is_symlink() else path.read_bytes()
+                if name == "direct_url.json":
+                    data = json.dumps(json.loads(data), sort_keys=True).encode()
                 if name == "__init__.py" and (b"extend_path(" in data or b"declare_namespace(" in data):
                     nonlocal legacy
                     legacy = True
