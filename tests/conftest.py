@@ -14,7 +14,7 @@ from doctor_pyz import build
 from harness import Log, Scenario, scenario
 from hypothesis import HealthCheck, settings
 from interpreters import SUPPORTED, find_interpreter, missing_reason, version_of
-from runner import CellRun, Workshop, group_of, run_cell
+from runner import CellRun, Workshop, group_of, run_cell, static_cost
 from tables import load, recorded_run
 
 # The doctor's differential test: a fixed, quick sample in `make test`; `make fuzz`
@@ -111,6 +111,17 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
         for number, log in enumerate(_logs(item), 1):
             report.sections.append((f"scenario {number}: command log", str(log)))
     return report
+
+
+def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
+    """What the static tools cost this session: the "what editors see" columns' share of a tier's time."""
+    if hasattr(config, "workerinput"):
+        return
+    trees, cpu = static_cost(config._tmp_path_factory.getbasetemp())  # type: ignore[attr-defined]
+    if trees:
+        terminalreporter.write_line(
+            f"static tools: asked about {trees} installed trees, {cpu:.1f} s CPU ({cpu / trees:.2f} s each)"
+        )
 
 
 # --- the matrix's runs ---------------------------------------------------------------------------

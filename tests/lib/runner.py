@@ -261,8 +261,9 @@ class Workshop:
                 seeds = static.SEEDS if legacy else ("0",)
                 spent = children_cpu()
                 answers, log = static.observe(Path(s.venv.python), work, imports, s.targets, roots, seeds)
-                self.static_cpu.append(children_cpu() - spent)
-                done.write_text(json.dumps({"answers": answers, "log": log}), encoding="utf-8")
+                cpu = children_cpu() - spent
+                self.static_cpu.append(cpu)
+                done.write_text(json.dumps({"answers": answers, "log": log, "cpu": cpu}), encoding="utf-8")
         return json.loads(done.read_text(encoding="utf-8"))
 
     # --- what this process keeps: source trees and venvs ----------------------------------------
@@ -367,6 +368,16 @@ _REACHABLE = ("azurefunctions", "azure_functions_agent", "__editable__", "_edita
 # read, as the data it holds: pip and uv write the same JSON with keys in another order and other
 # spacing, and the trees of the two installers should share an answer.
 _VOLATILE = {"RECORD", "INSTALLER", "REQUESTED", "uv_cache.json", "uv_build.json", "__pycache__"}
+
+
+def static_cost(basetemp: Path) -> tuple[int, float]:
+    """How many installed trees a session asked the static tools about, and the CPU seconds they took
+    (what every worker's Workshop under ``basetemp`` wrote)."""
+    spent = [
+        json.loads(path.read_text(encoding="utf-8"))["cpu"]
+        for path in basetemp.glob("workshop*/static/*.json")
+    ]
+    return len(spent), sum(spent)
 
 
 def tree_fingerprint(s: Scenario, imports: list[tuple[str, str]]) -> tuple[str, bool]:
