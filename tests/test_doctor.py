@@ -14,6 +14,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import FULL
 from harness import (
     CONSUMER,
     CONSUMER_OUTPUT,
@@ -913,7 +914,16 @@ def test_a_portion_only_a_pkg_file_leads_to_is_listed(make_scenario, tmp_path):
 
 
 @pytest.mark.parametrize(
-    "modes", [("editable", "editable"), ("regular", "regular"), ("regular", "editable")], ids="+".join
+    "modes",
+    [
+        (
+            "editable",
+            "editable",
+        ),  # the README's How to Run; the other two are make check's (30 s of make test)
+        pytest.param(("regular", "regular"), marks=FULL),
+        pytest.param(("regular", "editable"), marks=FULL),
+    ],
+    ids="+".join,
 )
 def test_pasting_the_help_lines_of_the_demo_s_collision_ends_healthy(make_scenario, modes):
     """The demo's two distributions installed as people install them, with pip, in a checkout whose path has spaces: the report main.py prints after the ImportError and the command's give the same verdict, and pasting every help: command, as printed, in the folder it ran in, makes the consumer print both results and the doctor say healthy, with no help and no note left for editors (no second round, no loop)."""
