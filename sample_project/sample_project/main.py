@@ -31,7 +31,7 @@ except ImportError:
     where = "" if Path.cwd().resolve() == project.resolve() else f"cd {doctor.display.pasted(project)} && "
     python = doctor.display.pasted(sys.executable)
     report, _ = doctor.diagnose(command=f"{where}{python} -m sample_project.doctor")
-    header = f"The namespace doctor, called by main.py ({where}python -m sample_project.doctor says the same):"
+    header = f"The namespace doctor, called by main.py ({where}python -m sample_project.doctor gives the same verdict):"
     print(f"\n{header}\n{report}", file=sys.stderr)
     raise SystemExit(1) from None
 
