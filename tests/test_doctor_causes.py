@@ -266,7 +266,8 @@ def test_each_cause_reads_as_text_and_as_json(make_scenario, tmp_path, cause):
     # The report's first line is the verdict (after what Python printed at start-up, if anything), and
     # its lines keep within 100 columns but for the paths in them.
     first = re.search(rf"^({'|'.join(STATUS)}): ", text.output, re.M)
-    assert first and first.group(1) == case.verdict, text.output
+    assert first, text.output
+    assert first.group(1) == case.verdict, text.output
     report = text.output[first.start() :]
     assert [line for line in report.splitlines() if len(re.sub(r"\S*/\S*", "", line)) > 100] == []
     assert (cause in data["causes"]) == (cause not in NOTES)
