@@ -54,7 +54,9 @@ CONSUMER_OUTPUT = "durable task 'demo' started\nagent 'demo' started\n"
 
 
 # What sample_project/main.py prints on stderr between the traceback and the doctor's report.
-DIAGNOSIS = "The namespace doctor, called by main.py (python -m sample_project.doctor gives the same verdict):"
+DIAGNOSIS = (
+    "The namespace doctor, called by main.py (python -m sample_project.doctor gives the same verdict):"
+)
 
 
 def exception_line(output: str) -> str:
