@@ -387,7 +387,9 @@ def tree_fingerprint(s: Scenario, imports: list[tuple[str, str]]) -> tuple[str, 
     where jedi's answer depends on a set's order (static.SEEDS)."""
     legacy = False
     digest = hashlib.sha256(repr((s.venv.version, imports)).encode())
-    roots = [(str(s.src).encode(), b"{src}"), (str(s.workspace).encode(), b"{scenario}")]
+    # Each folder as a path and as the file: URL direct_url.json holds (a scratch folder's name has a space).
+    named = ((s.src, b"{src}"), (s.workspace, b"{scenario}"))
+    roots = [(form.encode(), label) for folder, label in named for form in (str(folder), folder.as_uri())]
 
     def add(base: Path, label: str, keep=lambda name: True) -> None:
         for folder, dirs, files in os.walk(base):  # links are read, not followed
