@@ -219,6 +219,17 @@ def legend() -> str:
     lines += ["kinds of a folder:"] + [
         line for kind in Kind if kind.means for line in _entry(kind.value, kind.means)
     ]
+    lines += ["owners of a folder (after its kind), and how each was installed:"]
+    owners = (
+        (
+            "NAME",
+            "the distribution whose RECORD lists the folder's files: a copy pip or uv installed (into"
+            " site-packages, or a --target folder)",
+        ),
+        ("NAME (editable)", "an editable install of the project NAME (its direct_url.json says so)"),
+        ("no distribution", "no RECORD lists the folder: a folder on PYTHONPATH, or files copied by hand"),
+    )
+    lines += [line for word, means in owners for line in _entry(word, means, 20)]
     lines += [
         "causes (--accept CAUSE[:GLOB] names them; notes never fail a run), each with its help in short:"
     ]
