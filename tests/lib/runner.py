@@ -365,9 +365,23 @@ class Workshop:
 _REACHABLE = ("azurefunctions", "azure_functions_agent", "__editable__", "_editable_impl_", "editables")
 # What differs between trees the tools see alike: who installed them, and bytecode. No tool's executable
 # or source names uv's two files (grep, 7 Dec 2026); pyrefly's names direct_url.json, which is therefore
-# read, as the data it holds: pip and uv write the same JSON with keys in another order and other
-# spacing, and the trees of the two installers should share an answer.
+# read, as the data that can lead a tool somewhere (_direct_url): pip and uv write it with keys in
+# another order, other spacing, and other hashes of the wheel they read, and the trees of the two
+# installers should share an answer.
 _VOLATILE = {"RECORD", "INSTALLER", "REQUESTED", "uv_cache.json", "uv_build.json", "__pycache__"}
+
+
+def _direct_url(data: bytes) -> bytes:
+    """What of a direct_url.json a tool could follow: an editable's project folder (its ``url`` and
+    ``dir_info``); of a wheel installed from a file, only that it was one (its URL and hashes name the
+    wheel the installer read, which no tool opens)."""
+    url = json.loads(data)
+    kept = (
+        {key: url[key] for key in ("url", "dir_info") if key in url}
+        if "dir_info" in url
+        else {"archive": True}
+    )
+    return json.dumps(kept, sort_keys=True).encode()
 
 
 def static_cost(basetemp: Path) -> tuple[int, float]:
@@ -403,7 +417,7 @@ def tree_fingerprint(s: Scenario, imports: list[tuple[str, str]]) -> tuple[str, 
                     continue
                 data = os.readlink(path).encode() if path.is_symlink() else path.read_bytes()
                 if name == "direct_url.json":
-                    data = json.dumps(json.loads(data), sort_keys=True).encode()
+                    data = _direct_url(data)
                 if name == "__init__.py" and (b"extend_path(" in data or b"declare_namespace(" in data):
                     nonlocal legacy
                     legacy = True
