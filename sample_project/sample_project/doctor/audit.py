@@ -13,8 +13,7 @@ from pathlib import Path
 from .editables import EditableFinder
 from .entries import loader_suffixes
 from .files import Files
-from .files import key as _key
-from .installed import Distribution, sha256_of
+from .installed import Distribution, owner_of, sha256_of
 
 
 def claims(distributions: list[Distribution]) -> dict[str, list[Distribution]]:
@@ -154,7 +153,7 @@ def stale_finders(
                 if files.is_file(Path(folder, "__init__.py")):
                     problems.append({"name": name, "folder": folder, "now": "init"})
         if problems:
-            owner = next((d for d in distributions if _key(finder.file) in d.files), None)
+            owner = owner_of(distributions, finder.file)
             stale.append(
                 {
                     "finder": str(finder.file),

@@ -18,9 +18,8 @@ from pathlib import Path
 from .display import said
 from .entries import init_file
 from .environment import Environment, Report
-from .files import key as _key
 from .fixes import reinstall
-from .installed import Distribution
+from .installed import Distribution, owner_of
 from .specs import Kind
 
 # How a portion reached only through an import hook is labelled (Environment.portions' ``via``).
@@ -66,7 +65,7 @@ def hook_only(env: Environment) -> list[HookOnly]:
     found: dict[str, HookOnly] = {}
 
     def add(file: str, hook: str, names: list[str]) -> None:
-        dist = next((d for d in env.distributions if _key(file) in d.files), None)
+        dist = owner_of(env.distributions, file)
         if dist is not None:
             entry = found.setdefault(dist.name, HookOnly(dist, hook, []))
             entry.names += [name for name in names if name not in entry.names]

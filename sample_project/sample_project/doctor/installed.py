@@ -51,6 +51,11 @@ class Distribution:
         return f"{self.name} (editable)" if self.editable_project else self.name
 
 
+def owner_of(distributions: list[Distribution], file: str | Path) -> Distribution | None:
+    """The distribution whose RECORD lists ``file`` (an editable finder, a redirector module), if any."""
+    return next((dist for dist in distributions if _key(file) in dist.files), None)
+
+
 def _direct_url(dist: metadata.Distribution) -> tuple[Path | None, Path | None]:
     """(editable project, source folder of a regular install) from PEP 610's direct_url.json."""
     raw = dist.read_text("direct_url.json")
