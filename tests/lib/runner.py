@@ -469,13 +469,13 @@ def run_cell(cell: Cell, workshop: Workshop) -> CellRun:
             else list(dict.fromkeys(module.rpartition(".")[0] for module, _ in targets))
         )
         doctor = s.doctor("--json", *packages)
-        seen = None
+        seen, said = None, []
         if workshop.static_for(cell):
             imports = consumer_imports(src)
             asked = workshop.static_answers(s, imports)
             seen = {"python": python_answers(report, imports), "tools": asked["answers"]}
-            return CellRun(classify(cell, report), consumer, doctor, s.log, src, report, seen, asked["log"])
-        return CellRun(classify(cell, report), consumer, doctor, s.log, src, report, seen)
+            said = asked["log"]
+        return CellRun(classify(cell, report), consumer, doctor, s.log, src, report, seen, said)
 
 
 def group_of(cell: Cell) -> str:

@@ -360,7 +360,7 @@ def probe_mypy(ctx: Context, exe: str) -> ToolRun:
 
 
 def probe_basedpyright(ctx: Context, exe: str) -> ToolRun:
-    """basedpyright ``--outputjson``, the interpreter from ``--pythonpath``, extra paths in its config's ``extraPaths``."""
+    """basedpyright ``--outputjson``, the interpreter from ``--pythonpath``, an empty configuration file."""
     env = ctx.env()
     version = tool_version(exe, ["--version"], env, r"basedpyright (\S+)")
     config = ctx.write("pyrightconfig.json", "{}")
@@ -765,8 +765,8 @@ def observe(
             records = probe(python, consumer, {tool: executables[tool]}, pythonpath, pinned)
             per_seed.append({r.subpackage: answer(r, roots) for r in records})
             if records and seed in (None, seeds[0]):
-                env = " ".join(f"{name}={value}" for name, value in records[0].env.items())
-                log.append(f"$ {env} {subprocess.list2cmdline(records[0].command)}".replace("$  ", "$ "))
+                env = [f"{name}={value}" for name, value in records[0].env.items()]
+                log.append(" ".join(["$", *env, subprocess.list2cmdline(records[0].command)]))
                 log += [f"  {r.subpackage}: {r.outcome} {r.type or ''} {r.message}".rstrip() for r in records]
         found[tool] = per_seed[0]
         for subpackage in per_seed[0]:
