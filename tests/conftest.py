@@ -84,10 +84,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 # out first (--dist loadgroup sends work in this order), so no worker ends the run alone on a long one.
 _LONGEST = {
     "test_the_doctor_predicts_what_python_imports": 24,
-    "readme": 18,  # the README walkthrough's xdist group: its set-up, then its tests
-    "test_pasting_the_help_lines_of_the_demo_s_collision_ends_healthy": 12,
-    "test_an_editable_install_from_before_the_fix_is_named_stale": 12,
-    "test_a_stale_build_in_both_projects_is_named_as_the_cause": 9,
+    "readme": 17,  # the README walkthrough's xdist group: its set-up, then its tests
+    "test_pasting_the_help_lines_of_the_demo_s_collision_ends_healthy": 7,
+    "test_an_editable_install_from_before_the_fix_is_named_stale": 7,
+    "test_a_stale_build_folder_puts_the_deleted_init_back_and_the_doctor_names_it": 6,
+    "test_every_pair_of_dimensions_is_generated": 6,
+    "test_make_demo_shows_the_collision_then_the_fix": 5,
 }
 
 

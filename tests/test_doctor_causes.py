@@ -230,7 +230,7 @@ CASES: dict[str, Callable[[Path, Scenario], Case]] = {
 }
 # The causes that need a real setuptools build, each asserted as text and JSON by this test.
 ELSEWHERE = {
-    "stale-build": "test_a_stale_build_in_both_projects_is_named_as_the_cause",
+    "stale-build": "test_a_stale_build_folder_puts_the_deleted_init_back_and_the_doctor_names_it",
     "stale-finder": "test_an_editable_install_from_before_the_fix_is_named_stale",
 }
 STATUS = {"healthy": 0, "collision": 1, "broken": 1, "stale": 1, "missing": 1, "cannot-tell": 3}

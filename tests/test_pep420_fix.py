@@ -16,6 +16,7 @@ from harness import (
     CONSUMER_OUTPUT,
     DISTRIBUTIONS,
     DURABLE,
+    FRAMEWORK,
     ROOT,
     SHARED_INITS,
     apply_fix,
@@ -41,44 +42,6 @@ def test_pep420_patch_only_deletes_the_shared_init_files():
     assert sorted(path for _, _, path in numstat) == sorted(SHARED_INITS)
     assert {added for added, _, _ in numstat} == {"0"}
     assert modes == sorted(f"delete mode 100644 {path}" for path in SHARED_INITS)
-
-
-def test_a_stale_build_folder_puts_the_deleted_init_back(make_scenario):
-    """A project folder that was built before the fix keeps build/lib: the wheel rebuilt after the fix still ships azurefunctions/__init__.py (setuptools issue 1871), until build/ is deleted; the doctor names the trap even with venvs inside the project."""
-    s = make_scenario()
-    assert s.install(DURABLE, "regular").returncode == 0  # building writes build/lib into the project folder
-    apply_fix("pep420", s.src)
-    shared = s.venv.site_packages / "azurefunctions" / "__init__.py"
-
-    assert s.install(DURABLE, "regular").returncode == 0
-    assert f'SHIPPED_BY = "{DURABLE}"' in shared.read_text(), "the deleted file came back from build/lib"
-    # Venvs inside the project (hidden or not) hold installed copies of that file: they are not its source.
-    for venv in (".venv", "env"):
-        copy = (
-            s.project(DURABLE) / venv / "lib" / "python3" / "site-packages" / "azurefunctions" / "__init__.py"
-        )
-        copy.parent.mkdir(parents=True)
-        shutil.copy2(shared, copy)
-        (s.project(DURABLE) / venv / "pyvenv.cfg").write_text("home = /usr/bin\n")
-    # The namespace doctor names the trap and its fix, not the generic PEP 420 advice; its paths are
-    # shown relative to the folder it ran in.
-    build = s.project(DURABLE) / "build"
-    report = s.doctor()
-    assert report.returncode == 1
-    assert (
-        f"{here(s, shared)}: installed by {DURABLE} from {here(s, s.project(DURABLE))}, which no longer has it:"
-        f" setuptools put it back from the stale {here(s, build)}"
-    ) in flat(report.output)
-    assert f"help: delete the stale build/ folder of {DURABLE}'s project, then reinstall it" in report.output
-
-    # Pasted as printed: the build/ folder goes, the reinstall leaves the deleted file out.
-    pasted = s.follow_help(report)
-    assert [(r.cmd[:3], r.returncode) for r in pasted] == [
-        (["rm", "-r", "--"], 0),
-        ([here(s, s.venv.python), "-m", "pip"], 0),
-    ]
-    assert not shared.exists()
-    assert s.doctor().returncode == 0
 
 
 def test_an_editable_install_from_before_the_fix_is_named_stale(make_scenario):
@@ -113,28 +76,49 @@ def test_an_editable_install_from_before_the_fix_is_named_stale(make_scenario):
     assert "note" not in after.output.split("note: diagnosed the import path")[0]
 
 
-def test_a_stale_build_in_both_projects_is_named_as_the_cause(make_scenario):
-    """Both projects built before the fix, both reinstalled after it: the doctor blames each stale build/ once, not the distributions for shipping the same file."""
+def test_a_stale_build_folder_puts_the_deleted_init_back_and_the_doctor_names_it(make_scenario):
+    """Both projects built before the fix keep build/lib: the wheels rebuilt after it still ship azurefunctions/__init__.py (setuptools issue 1871), until build/ is deleted. The doctor blames each stale build/ once (not the distributions for shipping the same file, not the venvs inside a project), and pasting its help ends healthy."""
     s = make_scenario()
-    assert s.install_both("regular", "regular") == [0, 0]
+    assert s.install_both("regular", "regular") == [0, 0]  # building writes build/lib into each project
     apply_fix("pep420", s.src)
     assert s.install_both("regular", "regular") == [0, 0]
+    shared = s.venv.site_packages / "azurefunctions" / "__init__.py"
+    assert f'SHIPPED_BY = "{FRAMEWORK}"' in shared.read_text(), "the deleted file came back from build/lib"
+    # Venvs inside a project (hidden or not) hold installed copies of that file: they are not its source.
+    for venv in (".venv", "env"):
+        copy = (
+            s.project(DURABLE) / venv / "lib" / "python3" / "site-packages" / "azurefunctions" / "__init__.py"
+        )
+        copy.parent.mkdir(parents=True)
+        shutil.copy2(shared, copy)
+        (s.project(DURABLE) / venv / "pyvenv.cfg").write_text("home = /usr/bin\n")
 
+    # The doctor names the trap and its fix, not the generic PEP 420 advice; its paths are shown
+    # relative to the folder it ran in.
     report = s.doctor()
     assert report.returncode == 1
     assert report.output.startswith("stale: ")
     for dist in DISTRIBUTIONS:
-        assert report.output.count(f"\n    rm -r -- {here(s, s.project(dist) / 'build')}\n") == 1
-        source = here(s, s.project(dist))
-        assert f"installed by {dist} from {source}, which no longer has it: setuptools put it back" in flat(
-            report.output
-        )
+        build = s.project(dist) / "build"
+        assert report.output.count(f"\n    rm -r -- {here(s, build)}\n") == 1
+        assert (
+            f"installed by {dist} from {here(s, s.project(dist))}, which no longer has it:"
+            f" setuptools put it back from the stale {here(s, build)}"
+        ) in flat(report.output)
+        assert f"help: delete the stale build/ folder of {dist}'s project, then reinstall it" in report.output
     assert "stop shipping the same file" not in report.output
     as_json = json.loads(s.doctor("--json").output)
     assert (as_json["verdict"], as_json["causes"], as_json["overwritten"]) == ("stale", ["stale-build"], [])
     assert len(as_json["stale_builds"]) == 4
-    # Pasted as printed: each build/ folder goes and its project is reinstalled; then healthy.
-    assert [r.returncode for r in s.follow_help(report)] == [0] * 4
+
+    # Pasted as printed: each build/ folder goes and its project is reinstalled, leaving the deleted
+    # file out; then healthy.
+    pasted = s.follow_help(report)
+    assert [(r.cmd[:3], r.returncode) for r in pasted] == [
+        (["rm", "-r", "--"], 0),
+        ([here(s, s.venv.python), "-m", "pip"], 0),
+    ] * 2
+    assert not shared.exists()
     assert s.doctor().returncode == 0
 
 

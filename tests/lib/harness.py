@@ -485,12 +485,16 @@ class Scenario:
 
     def follow_help(self, report: Result) -> list[Result]:
         """Paste each command of a doctor's ``help:`` lines, in order, in the folder the doctor ran in, as a
-        user would: split as a POSIX shell splits it, pip's index being this machine's wheels (no network).
-        Stops after the first that fails."""
+        user would: split as a POSIX shell splits it, pip's index being this machine's wheels (no network)
+        and its builds using the venv's own setuptools, as every other install of the tests does (no build
+        isolation). Stops after the first that fails."""
         from toolchain import WHEELS
 
         # pip splits PIP_FIND_LINKS on whitespace (a checkout path may hold spaces): the folder goes as a URL.
+        # PIP_NO_BUILD_ISOLATION=0 is --no-build-isolation (pip reads its negative options' variables
+        # inverted); an isolated build would install setuptools afresh for each pasted install (+1 s each).
         offline = {**self.path_env(), "PIP_NO_INDEX": "1", "PIP_FIND_LINKS": WHEELS.as_uri()}
+        offline["PIP_NO_BUILD_ISOLATION"] = "0"
         done: list[Result] = []
         for command in help_commands(report.output):
             done.append(self.venv.execute(shlex.split(command), cwd=Path(report.cwd), extra_env=offline))
