@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from harness import DISTRIBUTIONS, DURABLE, PROJECTS, ROOT, exception_line, hermetic_env, hidden
+from harness import DURABLE, PROJECTS, ROOT, exception_line, hermetic_env, hidden
 
 
 def snapshot(root: Path) -> dict[str, int]:
@@ -83,10 +83,10 @@ def test_scenarios_never_write_into_the_checkout(make_scenario):
     s = make_scenario()
     assert " " in str(s.src)
 
-    assert s.install_both("regular", "regular") == [0, 0]
+    assert s.install(DURABLE, "regular").returncode == 0
 
     written = set(snapshot(s.src)) - set(before)
-    assert {f"{dist}/build" for dist in DISTRIBUTIONS} <= written, "the copy shows what building writes"
+    assert f"{DURABLE}/build" in written, "the copy shows what building writes"
     assert snapshot(ROOT) == before
 
 

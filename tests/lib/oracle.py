@@ -39,6 +39,7 @@ goes to standard error, to read along with a failing example.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import importlib
 import importlib.util
@@ -340,6 +341,19 @@ def run(doctor, pyz: str, workdir: str, plan: dict) -> dict:
         shutil.rmtree(root, ignore_errors=True)
 
 
+@functools.cache
+def compiled_doctor(doctor, workdir: str) -> str:
+    """The doctor package, copied once and byte-compiled by this Python: each copy of it the doctor
+    runs from loads its bytecode (the copies keep the sources' modification times) instead of
+    compiling it again, 40 ms per run (PYTHONDONTWRITEBYTECODE keeps the copies from writing any)."""
+    folder = os.path.join(workdir, "compiled doctor", "doctor")
+    shutil.copytree(os.path.dirname(doctor.__file__), folder, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in os.listdir(folder):
+        if name.endswith(".py"):
+            py_compile.compile(os.path.join(folder, name), doraise=True)
+    return folder
+
+
 def run_apart(doctor, pyz: str, root: str, plan: dict) -> dict:
     """The doctor and a program in processes of their own, the layout's site files in the venv's site-packages."""
     site_packages = sysconfig.get_paths()["purelib"]
@@ -355,7 +369,7 @@ def run_apart(doctor, pyz: str, root: str, plan: dict) -> dict:
         os.makedirs(project)
         names = plan["shared"]
         if plan["launch"] == "module":
-            shutil.copytree(os.path.dirname(doctor.__file__), os.path.join(project, "doctor"))
+            shutil.copytree(compiled_doctor(doctor, os.path.dirname(root)), os.path.join(project, "doctor"))
             cmd, cwd = [sys.executable, "-m", "doctor", "--json", *names], project
         else:  # as a CI gate runs a copied doctor: no names (it finds the shared ones), every file checked
             shutil.copy(pyz, os.path.join(project, "doctor.pyz"))
