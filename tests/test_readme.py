@@ -33,9 +33,9 @@ from walkthrough import Shell, Step, blocks, commands, section, transcript
 # walkthrough runs each in one scratch checkout, one after the other: the collision, the fix, the doctor.
 HOW_TO_RUN = (README, "How to Run")
 OPTION_2 = (README, "Option 2: Use Proper Namespace Packages (PEP 420)")
-THE_DOCTOR = (README, "What the doctor says")
+AFTER_THE_FIX = (DOCTOR_README, "After the fix")
 IN_CI = (DOCTOR_README, "In CI")
-TRANSCRIPTS = (HOW_TO_RUN, OPTION_2, THE_DOCTOR, IN_CI)
+TRANSCRIPTS = (HOW_TO_RUN, OPTION_2, AFTER_THE_FIX, IN_CI)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -143,11 +143,11 @@ def test_option_2_fix_works_as_the_readme_shows(walked, request):
 
 
 def test_doctor_example_is_what_the_doctor_prints_after_the_fix(walked, request):
-    """After the Option 2 fix, ``python -m sample_project.doctor`` prints the README's healthy report and exits 0, and ``--quiet`` (the doctor's reference, In CI) its verdict line alone."""
+    """After the Option 2 fix, ``python -m sample_project.doctor`` prints the healthy report of the doctor's reference (After the fix) and exits 0, and ``--quiet`` (In CI) its verdict line alone."""
     attach_log(request, walked.log)
-    assert walked.transcripts[THE_DOCTOR][0][0].command == "python -m sample_project.doctor"
+    assert walked.transcripts[AFTER_THE_FIX][0][0].command == "python -m sample_project.doctor"
     assert walked.transcripts[IN_CI][0][0].command == "python -m sample_project.doctor --quiet"
-    assert mismatches(walked.transcripts[THE_DOCTOR] + walked.transcripts[IN_CI]) == []
+    assert mismatches(walked.transcripts[AFTER_THE_FIX] + walked.transcripts[IN_CI]) == []
 
 
 def test_the_walkthrough_runs_every_console_block_of_every_readme():
