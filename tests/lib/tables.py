@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import re
+import textwrap
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -260,6 +261,19 @@ def summary_text(records: list[dict]) -> str:
     return " / ".join(symbol(r) for r in records)
 
 
+def prose(text: str, bullet: str = "") -> str:
+    """Generated prose as the READMEs' own is written: lines of at most 80 columns (a bullet's continued
+    under its text), never broken inside a word, a link's address or at a hyphen."""
+    return textwrap.fill(
+        text,
+        width=80,
+        initial_indent=bullet,
+        subsequent_indent=" " * len(bullet),
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+
+
 def render_summary(matrix: dict) -> str:
     records = _select(matrix["cells"], backend="setuptools", installer="pip", uninstall=None, reverse=False)
     rows = []
@@ -274,10 +288,12 @@ def render_summary(matrix: dict) -> str:
     observed = matrix["observed_with"]
     return "\n".join(
         [
-            "Which copy is found first depends on how the two were installed (measured on"
-            f" {versions(observed, records)}; durable is installed first;"
-            " the [compatibility matrix](tests/README.md#the-compatibility-matrix) has every mode, with uv"
-            f" and {len(BACKENDS) - 1} other build backends too):",
+            prose(
+                "Which copy is found first depends on how the two were installed (measured on"
+                f" {versions(observed, records)}; durable is installed first;"
+                " the [compatibility matrix](tests/README.md#the-compatibility-matrix) has every mode, with uv"
+                f" and {len(BACKENDS) - 1} other build backends too):"
+            ),
             "",
             *_table(["install mode (durable, framework)", "as shipped", "with the PEP 420 fix"], rows),
         ]
@@ -355,13 +371,31 @@ def editors_agree(matrix: dict, backend: Backend) -> str:
     )
 
 
+def editors_cell(matrix: dict, backend: Backend) -> str:
+    """Where Python and every static tool agree with the PEP 420 fix, as a cell of README.md's table."""
+    static = matrix.get("static", {}).get("cells", {})
+    chosen = [cell for cell in cells() if (cell.backend, cell.variant) == (backend.name, "pep420")]
+    agree, differ = editor_tables.agreeing_rows(static, chosen, cell_label)
+    if not differ:
+        return "✅ every row" if agree else "not observed"
+    return f"⚠️ every row but (durable, framework) {'; '.join(differ)}" if agree else "❌ no row"
+
+
 def render_backends(matrix: dict) -> str:
     """README.md's Option 2: each backend's verdict, at run time and in editors, linked to its recipe and
     grids in tests/README.md."""
     return "\n".join(
-        f"- [**{backend.name}**](tests/README.md#{backend.name}): {recipe_verdict(matrix, backend)}."
-        f" {editors_agree(matrix, backend)}".rstrip()
-        for backend in BACKENDS
+        _table(
+            ["build backend", "PEP 420 at run time", "Python and every type checker and editor agree"],
+            (
+                [
+                    f"[**{backend.name}**](tests/README.md#{backend.name})",
+                    recipe_verdict(matrix, backend).replace("with pip and uv, ", "pip and uv, "),
+                    editors_cell(matrix, backend),
+                ]
+                for backend in BACKENDS
+            ),
+        )
     )
 
 
