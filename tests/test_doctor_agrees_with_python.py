@@ -227,19 +227,27 @@ def layouts(draw) -> Layout:
     return Layout(tuple(dists), pkg_resources, draw(st.sampled_from(CREATORS)), launch)
 
 
-# The four wrong verdicts that started this (issue 8), first; then every counterexample found since.
-REGRESSIONS = [
-    # False COLLISION: both editable (setuptools' finder), PEP 420 top, pkgutil-style sub.
+# The four wrong verdicts that started this (issue 8), and the first counterexample this test found:
+# each has a test of its own below, which checks the disagreements and then what the report says.
+FALSE_COLLISIONS = [
+    # Both editable (setuptools' finder), PEP 420 top, pkgutil-style sub.
     Layout((dist("da", "pep420", "pkgutil", "editable"), dist("db", "pep420", "pkgutil", "editable"))),
-    # False COLLISION: pkgutil ns/ and ns/sub/ in site-packages; an editable with PEP 420 ns/, regular ns/sub/.
+    # pkgutil ns/ and ns/sub/ in site-packages; an editable with PEP 420 ns/, regular ns/sub/.
     Layout((dist("da", "pkgutil", "pkgutil", "site"), dist("db", "pep420", "regular", "editable"))),
-    # False healthy: a regular __init__.py that only mentions extend_path hides the other portion.
+]
+FALSE_HEALTHY = [
+    # A regular __init__.py that only mentions extend_path hides the other portion.
     Layout((dist("da", "mentions", "pep420", "target"), dist("db", "pep420", "pep420", "target"))),
-    # False healthy: a sourceless __init__.pyc is a regular package to Python.
+    # A sourceless __init__.pyc is a regular package to Python.
     Layout((dist("da", "sourceless", "pep420", "target"), dist("db", "pep420", "pep420", "target"))),
-    # Found by this test: declare_namespace without pkg_resources (setuptools 81+) and no
-    # fallback: the __init__ raises, nothing below imports, one folder is no excuse for "healthy".
-    Layout((dist("db", "regular", "pkg_resources", "site"), dist("dc", "regular", "pkg_resources", "site"))),
+]
+# declare_namespace without pkg_resources (setuptools 81+) and no fallback: the __init__ raises,
+# nothing below imports, one folder is no excuse for "healthy".
+DECLARE_WITHOUT_PKG_RESOURCES = Layout(
+    (dist("db", "regular", "pkg_resources", "site"), dist("dc", "regular", "pkg_resources", "site"))
+)
+# Every counterexample found since, each an @example of the differential test.
+REGRESSIONS = [
     # Found by this test: a pkg_resources-style child declares its parent a namespace too, adding
     # db's TOP to da's regular TOP: reported as it is after the child's import, not before.
     Layout(
@@ -443,15 +451,15 @@ REGRESSIONS = [
 ]
 
 
-# The first five have tests of their own below, which check the disagreements too and then what the
-# report says: each layout is asked once.
-EXPLAINED = 5
-
-
 def with_examples(test):
-    for layout in REGRESSIONS[EXPLAINED:]:
+    for layout in REGRESSIONS:
         test = example(layout=layout)(test)
     return test
+
+
+def agrees(laid: dict, answer: dict, layout: Layout) -> None:
+    """The doctor and CPython agree on ``layout``; else, the layout and both answers."""
+    assert disagreements(laid, answer) == [], f"layout: {layout}\n{json.dumps(answer, indent=1)}"
 
 
 @given(layout=layouts())
@@ -464,14 +472,14 @@ def test_the_doctor_predicts_what_python_imports(oracle, layout):
     event(f"pkg_resources {layout.pkg_resources}")
     for installer in sorted({d.placement for d in layout.dists} & set(INSTALLED)):
         event(f"a wheel installed by {installer}")
-    assert disagreements(laid, answer) == [], f"layout: {layout}\n{json.dumps(answer, indent=1)}"
+    agrees(laid, answer, layout)
 
 
-@pytest.mark.parametrize("layout", REGRESSIONS[:2], ids=["editable-pkgutil-sub", "finder-children"])
+@pytest.mark.parametrize("layout", FALSE_COLLISIONS, ids=["editable-pkgutil-sub", "finder-children"])
 def test_what_used_to_be_a_false_collision_imports_and_is_healthy(oracle, layout):
     """The first two wrong verdicts of issue 8: Python imports every leaf, and the doctor says healthy."""
     laid, answer = oracle.ask(layout)
-    assert disagreements(laid, answer) == []
+    agrees(laid, answer, layout)
     assert set(answer["python"]["leaves"].values()) == {True}
     report = answer["doctor"]["report"]
     assert report.startswith("healthy: every folder of every shared name is searched\n")
@@ -479,11 +487,11 @@ def test_what_used_to_be_a_false_collision_imports_and_is_healthy(oracle, layout
     assert f"\n{laid['top']}.sub: ok, " in report
 
 
-@pytest.mark.parametrize("layout", REGRESSIONS[2:4], ids=["mentions-extend_path", "sourceless-init"])
+@pytest.mark.parametrize("layout", FALSE_HEALTHY, ids=["mentions-extend_path", "sourceless-init"])
 def test_what_used_to_be_a_false_healthy_hides_a_leaf_and_is_a_collision(oracle, layout):
     """The other two: a regular package in disguise hides db's leaf; the doctor says collision."""
     laid, answer = oracle.ask(layout)
-    assert disagreements(laid, answer) == []
+    agrees(laid, answer, layout)
     top = laid["top"]
     assert (
         answer["python"]["leaves"][f"{top}.sub.leaf_db"]
@@ -500,8 +508,8 @@ def test_what_used_to_be_a_false_healthy_hides_a_leaf_and_is_a_collision(oracle,
 
 def test_declare_namespace_without_pkg_resources_is_broken_with_its_fix(oracle):
     """Without pkg_resources (setuptools 81+), a declare_namespace ``__init__`` with no fallback fails: the doctor says BROKEN and to make the level PEP 420."""
-    laid, answer = oracle.ask(REGRESSIONS[EXPLAINED - 1])
-    assert disagreements(laid, answer) == []
+    laid, answer = oracle.ask(DECLARE_WITHOUT_PKG_RESOURCES)
+    agrees(laid, answer, DECLARE_WITHOUT_PKG_RESOURCES)
     sub = f"{laid['top']}.sub"
     assert set(answer["python"]["leaves"].values()) == {
         "ModuleNotFoundError: No module named 'pkg_resources'"

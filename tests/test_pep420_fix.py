@@ -77,7 +77,7 @@ def test_an_editable_install_from_before_the_fix_is_named_stale(make_scenario):
 
 
 def test_a_stale_build_folder_puts_the_deleted_init_back_and_the_doctor_names_it(make_scenario):
-    """Both projects built before the fix keep build/lib: the wheels rebuilt after it still ship azurefunctions/__init__.py (setuptools issue 1871), until build/ is deleted. The doctor blames each stale build/ once (not the distributions for shipping the same file, not the venvs inside a project), and pasting its help ends healthy."""
+    """Both projects built before the fix keep build/lib, so the wheels rebuilt after it still ship azurefunctions/__init__.py (setuptools issue 1871), until build/ is deleted: the doctor blames each stale build/ once (not the distributions for shipping the same file, nor the venvs inside a project), and pasting its help ends healthy."""
     s = make_scenario()
     assert s.install_both("regular", "regular") == [0, 0]  # building writes build/lib into each project
     apply_fix("pep420", s.src)

@@ -260,18 +260,12 @@ def run_tool(ctx: Context, tool: str, version: str, cmd: Sequence[StrPath], env:
 
 
 def tool_version(exe: StrPath, args: Sequence[str], env: Mapping[str, str], pattern: str) -> str:
-    """A tool's version: the first group of ``pattern`` in what ``exe args`` prints (asked once per process:
-    basedpyright's costs 0.3 s CPU, mypy's 0.15 s, and the answer is the same for every tree)."""
+    """A tool's version: the first group of ``pattern`` in what ``exe args`` prints. A version found is
+    kept for the process (basedpyright's costs 0.3 s CPU, mypy's 0.15 s, the same for every tree); a
+    failure to find one is asked again next time."""
     key = (str(exe), tuple(args), pattern)
-    if key not in _VERSIONS:
-        _VERSIONS[key] = _ask_version(exe, args, env, pattern)
-    return _VERSIONS[key]
-
-
-_VERSIONS: dict[tuple[str, tuple[str, ...], str], str] = {}
-
-
-def _ask_version(exe: StrPath, args: Sequence[str], env: Mapping[str, str], pattern: str) -> str:
+    if key in _VERSIONS:
+        return _VERSIONS[key]
     try:
         done = subprocess.run(
             [str(exe), *args], capture_output=True, text=True, env=dict(env), timeout=120, check=False
@@ -279,7 +273,13 @@ def _ask_version(exe: StrPath, args: Sequence[str], env: Mapping[str, str], patt
     except (OSError, subprocess.TimeoutExpired) as error:
         return f"unknown ({error})"
     found = re.search(pattern, done.stdout + done.stderr)
-    return found.group(1) if found else (done.stdout + done.stderr).strip()[:80]
+    if not found:
+        return (done.stdout + done.stderr).strip()[:80]
+    _VERSIONS[key] = found.group(1)
+    return _VERSIONS[key]
+
+
+_VERSIONS: dict[tuple[str, tuple[str, ...], str], str] = {}
 
 
 def _same_file(reported: str, ctx: Context) -> bool:

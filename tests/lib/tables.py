@@ -313,21 +313,30 @@ RECIPE_NOTES = {
 }
 
 
-def recipe_verdict(matrix: dict, backend: Backend) -> str:
-    """Where a backend's PEP 420 recipe (setuptools: the projects as shipped, with the fix) holds, in one
-    line: every row, or every row but those named."""
+def recipe_failures(matrix: dict, backend: Backend) -> tuple[str, dict[str, list[dict]]]:
+    """Where a backend's PEP 420 recipe (setuptools: the projects as shipped, with the fix) was tried (the
+    interpreters, as ``span`` writes them), and the rows where it failed: row label -> their records."""
     records = _select(matrix["cells"], backend=backend.name, variant="pep420")
     failing: dict[str, list[dict]] = {}
     for record in records:
         if record["outcome"] != "ok":
-            same = record["first"] == record["second"]
-            label = f"its {record['first']} row" if same else f"the {row_label(record)} row"
-            failing.setdefault(label, []).append(record)
-    on = f"on CPython {span(pythons_observed(records))}"
+            failing.setdefault(row_label(record), []).append(record)
+    return span(pythons_observed(records)), failing
+
+
+def recipe_verdict(matrix: dict, backend: Backend) -> str:
+    """Where a backend's PEP 420 recipe holds, in one line: every row, or every row but those named."""
+    pythons, failing = recipe_failures(matrix, backend)
+    on = f"on CPython {pythons}"
     if not failing:
         return f"✅ in every row, with pip and uv, {on}"
+
+    def row(label: str) -> str:
+        first, _, second = label.partition(", ")
+        return f"its {first} row" if first == second else f"the {label} row"
+
     return f"✅ with pip and uv, {on}, in every row but " + "; ".join(
-        f"{label}: {_both(rs)}" for label, rs in failing.items()
+        f"{row(label)}: {_both(rs)}" for label, rs in failing.items()
     )
 
 
@@ -354,11 +363,17 @@ def recipe(matrix: dict, backend: Backend) -> list[str]:
     return lines
 
 
-def editors_agree(matrix: dict, backend: Backend) -> str:
-    """Which rows of the PEP 420 layout keep Python and every static tool in agreement, in a sentence."""
+def pep420_agreement(matrix: dict, backend: Backend, label=cell_label) -> tuple[list[str], list[str]]:
+    """The rows (``label``) of a backend's PEP 420 layout where Python and every static tool agree, and
+    those where they do not."""
     static = matrix.get("static", {}).get("cells", {})
     chosen = [cell for cell in cells() if (cell.backend, cell.variant) == (backend.name, "pep420")]
-    agree, differ = editor_tables.agreeing_rows(static, chosen, cell_label)
+    return editor_tables.agreeing_rows(static, chosen, label)
+
+
+def editors_agree(matrix: dict, backend: Backend) -> str:
+    """Which rows of the PEP 420 layout keep Python and every static tool in agreement, in a sentence."""
+    agree, differ = pep420_agreement(matrix, backend)
     if not agree and not differ:
         return ""
     if not differ:
@@ -371,32 +386,27 @@ def editors_agree(matrix: dict, backend: Backend) -> str:
     )
 
 
-def editors_cell(matrix: dict, backend: Backend) -> str:
-    """Where Python and every static tool agree with the PEP 420 fix, as a cell of README.md's table."""
-    static = matrix.get("static", {}).get("cells", {})
-    chosen = [cell for cell in cells() if (cell.backend, cell.variant) == (backend.name, "pep420")]
-    agree, differ = editor_tables.agreeing_rows(static, chosen, cell_label)
-    if not differ:
-        return "✅ every row" if agree else "not observed"
-    return f"⚠️ every row but (durable, framework) {'; '.join(differ)}" if agree else "❌ no row"
+def modes(label: str) -> str:
+    """A row label as README.md's table names install modes: ``editable+regular`` (durable's first)."""
+    return label.replace(", ", "+", 1)
 
 
 def render_backends(matrix: dict) -> str:
     """README.md's Option 2: each backend's verdict, at run time and in editors, linked to its recipe and
-    grids in tests/README.md."""
-    return "\n".join(
-        _table(
-            ["build backend", "PEP 420 at run time", "Python and every type checker and editor agree"],
-            (
-                [
-                    f"[**{backend.name}**](tests/README.md#{backend.name})",
-                    recipe_verdict(matrix, backend).replace("with pip and uv, ", "pip and uv, "),
-                    editors_cell(matrix, backend),
-                ]
-                for backend in BACKENDS
-            ),
+    grids in tests/README.md; install modes named as ``durable+framework``."""
+    rows = []
+    for backend in BACKENDS:
+        pythons, failing = recipe_failures(matrix, backend)
+        run_time = "✅ every install mode" if not failing else "✅ but " + "; ".join(
+            f"{modes(label)}: {_both(rs)}" for label, rs in failing.items()
         )
-    )
+        agree, differ = pep420_agreement(matrix, backend)
+        editors = "✅ every install mode" if not differ else f"⚠️ not {', '.join(map(modes, differ))}"
+        if not agree:
+            editors = "❌ no install mode" if differ else "not observed"
+        rows.append([f"[**{backend.name}**](tests/README.md#{backend.name})", pythons, run_time, editors])
+    header = ["build backend", "CPython", "runs, with pip and uv", "Python and every type checker and editor agree"]
+    return "\n".join(_table(header, rows))
 
 
 # --- the compatibility matrix -------------------------------------------------------------------
