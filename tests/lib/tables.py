@@ -397,15 +397,22 @@ def render_backends(matrix: dict) -> str:
     rows = []
     for backend in BACKENDS:
         pythons, failing = recipe_failures(matrix, backend)
-        run_time = "✅ every install mode" if not failing else "✅ but " + "; ".join(
-            f"{modes(label)}: {_both(rs)}" for label, rs in failing.items()
+        run_time = (
+            "✅ every install mode"
+            if not failing
+            else "✅ but " + "; ".join(f"{modes(label)}: {_both(rs)}" for label, rs in failing.items())
         )
         agree, differ = pep420_agreement(matrix, backend)
         editors = "✅ every install mode" if not differ else f"⚠️ not {', '.join(map(modes, differ))}"
         if not agree:
             editors = "❌ no install mode" if differ else "not observed"
         rows.append([f"[**{backend.name}**](tests/README.md#{backend.name})", pythons, run_time, editors])
-    header = ["build backend", "CPython", "runs, with pip and uv", "Python and every type checker and editor agree"]
+    header = [
+        "build backend",
+        "CPython",
+        "runs, with pip and uv",
+        "Python and every type checker and editor agree",
+    ]
     return "\n".join(_table(header, rows))
 
 
