@@ -263,15 +263,16 @@ def summary_text(records: list[dict]) -> str:
 
 def prose(text: str, bullet: str = "") -> str:
     """Generated prose as the READMEs' own is written: lines of at most 80 columns (a bullet's continued
-    under its text), never broken inside a word, a link's address or at a hyphen."""
+    under its text), never broken inside a word, a link, a code span or at a hyphen."""
+    kept = re.sub(r"\[[^\]]*\]\([^)]*\)|`[^`]*`", lambda m: m.group(0).replace(" ", "\0"), text)
     return textwrap.fill(
-        text,
+        kept,
         width=80,
         initial_indent=bullet,
         subsequent_indent=" " * len(bullet),
         break_long_words=False,
         break_on_hyphens=False,
-    )
+    ).replace("\0", " ")
 
 
 def render_summary(matrix: dict) -> str:
@@ -289,10 +290,10 @@ def render_summary(matrix: dict) -> str:
     return "\n".join(
         [
             prose(
-                "Which copy is found first depends on how the two were installed (measured on"
-                f" {versions(observed, records)}; durable is installed first;"
-                " the [compatibility matrix](tests/README.md#the-compatibility-matrix) has every mode, with uv"
-                f" and {len(BACKENDS) - 1} other build backends too):"
+                "Which copy is found first depends on how the two were installed (durable is installed"
+                f" first). Measured on {versions(observed, records)}; the"
+                " [compatibility matrix](tests/README.md#the-compatibility-matrix) has every mode, with uv"
+                f" and {len(BACKENDS) - 1} other build backends too:"
             ),
             "",
             *_table(["install mode (durable, framework)", "as shipped", "with the PEP 420 fix"], rows),
