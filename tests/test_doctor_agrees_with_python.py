@@ -523,6 +523,33 @@ def test_declare_namespace_without_pkg_resources_is_broken_with_its_fix(oracle):
     assert f"help: make {sub} PEP 420 namespace packages: delete their __init__" in " ".join(report.split())
 
 
+# Found by make fuzz on 3.13 at 6774798 (7 December 2026, the 773rd layout), and the same on 3.11 and
+# 3.12: pip's uninstall of db leaves site-packages/TOP/ behind, empty. PathFinder, ahead of da's
+# editable finder on sys.meta_path, takes it as a PEP 420 portion, so da's regular TOP/__init__.py
+# never runs, while da's finder still serves TOP.sub: every installed leaf imports. The doctor says
+# "TOP.sub cannot be imported" and tells da to delete its __init__ files, where the empty folder no
+# distribution owns is the cause. Not fixed yet: this test fails until the doctor agrees.
+LEFTOVER_FOLDER_AHEAD_OF_A_FINDER = Layout(
+    (
+        dist("da", "regular", "regular", "editable"),
+        dist("db", "pep420", "regular", "pip", after="uninstalled"),
+    ),
+    launch="module",
+)
+
+
+@pytest.mark.xfail(
+    strict=True, reason="a known wrong verdict, not fixed yet (LEFTOVER_FOLDER_AHEAD_OF_A_FINDER)"
+)
+def test_an_empty_folder_left_ahead_of_an_editable_finder_is_no_collision(oracle):
+    """An empty folder pip's uninstall left in site-packages, taken by PathFinder before an editable finder is asked, hides that project's top ``__init__`` but no module: the doctor must not call it a collision that keeps a subpackage from importing."""
+    laid, answer = oracle.ask(LEFTOVER_FOLDER_AHEAD_OF_A_FINDER)
+    assert set(answer["python"]["leaves"].values()) - {True} == {
+        f"ModuleNotFoundError: No module named '{laid['top']}.sub.leaf_db'"  # db's, uninstalled
+    }
+    agrees(laid, answer, LEFTOVER_FOLDER_AHEAD_OF_A_FINDER)
+
+
 def dimensions(layout: Layout) -> list[dict[str, str]]:
     """Each distribution's generated dimensions, with the layout's own."""
     shared = {"pkg_resources": layout.pkg_resources, "creator": layout.creator, "launch": layout.launch}
