@@ -39,6 +39,7 @@ goes to standard error, to read along with a failing example.
 from __future__ import annotations
 
 import base64
+import compileall
 import functools
 import hashlib
 import importlib
@@ -348,9 +349,8 @@ def compiled_doctor(doctor, workdir: str) -> str:
     compiling it again, 40 ms per run (PYTHONDONTWRITEBYTECODE keeps the copies from writing any)."""
     folder = os.path.join(workdir, "compiled doctor", "doctor")
     shutil.copytree(os.path.dirname(doctor.__file__), folder, ignore=shutil.ignore_patterns("__pycache__"))
-    for name in os.listdir(folder):
-        if name.endswith(".py"):
-            py_compile.compile(os.path.join(folder, name), doraise=True)
+    if not compileall.compile_dir(folder, quiet=1):
+        raise RuntimeError(f"the doctor does not compile with {sys.executable}")
     return folder
 
 

@@ -332,12 +332,12 @@ def recipe_verdict(matrix: dict, backend: Backend) -> str:
     if not failing:
         return f"✅ in every row, with pip and uv, {on}"
 
-    def row(label: str) -> str:
-        first, _, second = label.partition(", ")
+    def row(label: str, records: list[dict]) -> str:
+        first, second = records[0]["first"], records[0]["second"]
         return f"its {first} row" if first == second else f"the {label} row"
 
     return f"✅ with pip and uv, {on}, in every row but " + "; ".join(
-        f"{row(label)}: {_both(rs)}" for label, rs in failing.items()
+        f"{row(label, rs)}: {_both(rs)}" for label, rs in failing.items()
     )
 
 
@@ -364,12 +364,12 @@ def recipe(matrix: dict, backend: Backend) -> list[str]:
     return lines
 
 
-def pep420_agreement(matrix: dict, backend: Backend, label=cell_label) -> tuple[list[str], list[str]]:
-    """The rows (``label``) of a backend's PEP 420 layout where Python and every static tool agree, and
+def pep420_agreement(matrix: dict, backend: Backend) -> tuple[list[str], list[str]]:
+    """The rows (labels) of a backend's PEP 420 layout where Python and every static tool agree, and
     those where they do not."""
     static = matrix.get("static", {}).get("cells", {})
     chosen = [cell for cell in cells() if (cell.backend, cell.variant) == (backend.name, "pep420")]
-    return editor_tables.agreeing_rows(static, chosen, label)
+    return editor_tables.agreeing_rows(static, chosen, cell_label)
 
 
 def editors_agree(matrix: dict, backend: Backend) -> str:
@@ -404,8 +404,11 @@ def render_backends(matrix: dict) -> str:
             else "✅ but " + "; ".join(f"{modes(label)}: {_both(rs)}" for label, rs in failing.items())
         )
         agree, differ = pep420_agreement(matrix, backend)
-        editors = "✅ every install mode" if not differ else f"⚠️ not {', '.join(map(modes, differ))}"
-        if not agree:
+        if agree and differ:
+            editors = f"⚠️ not {', '.join(map(modes, differ))}"
+        elif agree:
+            editors = "✅ every install mode"
+        else:
             editors = "❌ no install mode" if differ else "not observed"
         rows.append([f"[**{backend.name}**](tests/README.md#{backend.name})", pythons, run_time, editors])
     header = [
