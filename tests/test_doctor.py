@@ -486,7 +486,7 @@ def test_the_installed_doctor_runs_from_any_folder(make_scenario, tmp_path):
     version = s.venv.execute([s.venv.python, "-m", "sample_project.doctor", "--version"], cwd=elsewhere)
 
     assert imported.returncode == 0, imported.output
-    assert version.output.startswith("python -m sample_project.doctor 2.1 (JSON schema 1)")
+    assert version.output.startswith("python -m sample_project.doctor 2.2 (JSON schema 2)")
 
 
 def test_the_doctor_runs_as_a_single_file_copied_anywhere(make_scenario, tmp_path, doctor_pyz):
@@ -961,7 +961,7 @@ def test_quiet_prints_the_verdict_line_only_and_version_names_the_schema(make_sc
 
     assert (quiet.returncode, quiet.output) == (1, report.output.split("\n\n")[0] + "\n")
     assert version.returncode == 0
-    assert version.output.startswith("python -m sample_project.doctor 2.1 (JSON schema 1)")
+    assert version.output.startswith("python -m sample_project.doctor 2.2 (JSON schema 2)")
 
 
 def documented_json() -> dict[str, str]:
@@ -991,7 +991,7 @@ def test_the_json_report_is_the_documented_schema(make_scenario, tmp_path):
     for payload, verdict in ((collision, "collision"), (removed, "broken"), (accepted, "healthy")):
         assert sorted(payload) == sorted(documented)
         assert (payload["schema"], payload["verdict"], payload["status"]) == (
-            1,
+            2,
             verdict,
             1 if verdict != "healthy" else 0,
         )

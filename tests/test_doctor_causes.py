@@ -191,6 +191,21 @@ def empty_folder(tmp: Path, s: Scenario) -> Case:
     return Case([first, left], line, str(left / "ns"), "healthy")
 
 
+def skipped_init(tmp: Path, s: Scenario) -> Case:
+    """durable installed editable (setuptools' editable finder), and earlier on the path an azurefunctions/
+    an uninstall left behind: PathFinder takes it as a namespace package before the finder is asked, so
+    durable's azurefunctions/__init__.py never runs, though azurefunctions.agents still imports."""
+    assert s.install(DURABLE, "editable").returncode == 0
+    left = tmp / "left behind"
+    (left / "azurefunctions" / "__pycache__").mkdir(parents=True)
+    line = (
+        f"collision: azurefunctions: Python takes {left / 'azurefunctions'} (no file in it: an uninstall"
+        f" left it) first, so ../{DURABLE}/azurefunctions/__init__.py never runs (SHIPPED_BY cannot be"
+        " imported from azurefunctions), though what is below it still imports"
+    )
+    return Case([left], line, "azurefunctions", "collision")
+
+
 def unseen_zip_folder(tmp: Path, s: Scenario) -> Case:
     """An archive holds other/x.py with no directory entries, and the doctor is asked about ns alone."""
     archive = zip_tree(tmp / "deps.zip", {"other/x.py": ""}, folders=False)
@@ -211,6 +226,7 @@ def unreadable(tmp: Path, s: Scenario) -> Case:
 
 CASES: dict[str, Callable[[Path, Scenario], Case]] = {
     "hidden-portion": hidden_portion,
+    "skipped-init": skipped_init,
     "overwritten": overwritten,
     "broken-init": broken_init,
     "failed-pth": failed_pth,

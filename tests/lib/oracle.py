@@ -312,10 +312,26 @@ def observe(plan: dict) -> dict:
         if os.path.normpath(os.path.join(root, folder)) not in entries
     ]
     installed = [value for leaf, value in leaves.items() if leaf not in skipped]
+    counted = [leaf for leaf in leaves if leaf not in skipped]
     verdict = "healthy" if all(value is True for value in installed) else "collision"
+    if never_ran(plan, names, counted):
+        verdict = "collision"
     if leaves and not installed:
         verdict = NOT_PROVIDED
     return {"names": names, "leaves": leaves, "verdict": verdict, "skipped": skipped}
+
+
+def never_ran(plan: dict, names: dict, installed: list[str]) -> list[str]:
+    """Shared names Python imported as a namespace package (no ``__file__``) although an installed
+    distribution (by its leaf) ships an ``__init__`` for them: that ``__init__`` never ran, so what it
+    binds (SHIPPED_BY) cannot be imported from the name."""
+    return [
+        name
+        for name in plan["shared"]
+        if names[name].get("imported")
+        and names[name]["winner"] is None
+        and set(plan["inits"][name]) & set(installed)
+    ]
 
 
 def run(doctor, pyz: str, workdir: str, plan: dict) -> dict:
@@ -411,13 +427,16 @@ def run_apart(doctor, pyz: str, root: str, plan: dict) -> dict:
         # deleted file is a problem even where every leaf still imports.
         python["causes"] = expected
         # An uninstalled distribution's leaf is not installed: no problem keeps it out.
-        installed = [
-            value
-            for leaf, value in python["leaves"].items()
+        counted = [
+            leaf
+            for leaf in python["leaves"]
             if leaf.rpartition(".")[0] not in uninstalled and leaf not in python["skipped"]
         ]
+        installed = [python["leaves"][leaf] for leaf in counted]
         problems = {"overwritten", "removed"} & set(expected)
         python["verdict"] = "collision" if problems or not all(v is True for v in installed) else "healthy"
+        if never_ran(plan, python["names"], counted):
+            python["verdict"] = "collision"
         if python["leaves"] and not installed and not problems:
             # Nothing installed: asked by name, nothing provides it (exit 2), unless the folders an
             # uninstall left behind still make the names importable (empty namespace packages);
@@ -442,7 +461,14 @@ def run_apart(doctor, pyz: str, root: str, plan: dict) -> dict:
         found = {finding["cause"] for finding in payload.get("findings", [])}
         causes = sorted(found & {"overwritten", "modified", "removed"})
         return {
-            "doctor": {"names": said, "leaves": None, "verdict": verdict, "report": report, "causes": causes},
+            "doctor": {
+                "names": said,
+                "leaves": None,
+                "verdict": verdict,
+                "report": report,
+                "causes": causes,
+                "findings": sorted(found),  # every cause, problems and notes
+            },
             "python": python,
         }
     finally:

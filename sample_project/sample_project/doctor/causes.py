@@ -61,6 +61,15 @@ class Cause(Word):
         "make the shared levels PEP 420 namespace packages in the projects (delete each __init__, then"
         " reinstall); a module that takes the name: uninstall its distribution or delete it",
     )
+    SKIPPED_INIT = (
+        "skipped-init",
+        Verdict.COLLISION,
+        "reports",
+        "an __init__ Python never runs: another folder (often an empty one an uninstall left) takes the"
+        " name before the editable finder that serves its package, so only what that __init__ binds is lost",
+        "delete the folder that takes the name if it holds no file; else make the level PEP 420 in the"
+        " projects",
+    )
     OVERWRITTEN = (
         "overwritten",
         Verdict.COLLISION,

@@ -13,11 +13,12 @@ from . import audit
 from .causes import Cause, Verdict
 from .display import UNBROKEN_SPACE, said
 from .editors import HookOnly, Merged, hook_only, merged_by_checkers
-from .entries import unlisted_zip_folders
-from .environment import Environment, Report
+from .entries import init_file, unlisted_zip_folders
+from .environment import Environment, Portion, Report
 from .files import in_zip_archive
 from .files import key as _key
 from .fixes import Fix, plan_fixes
+from .inits import defines
 from .specs import Kind
 from .startup import failed_path_lines
 
@@ -70,6 +71,7 @@ class Diagnosis:
     lost: dict[str, list[str]] = field(default_factory=dict)  # a colliding name -> what cannot be imported
     hooks: list[HookOnly] = field(default_factory=list)  # distributions only an import hook leads to
     merged: list[Merged] = field(default_factory=list)  # hidden folders basedpyright searches anyway
+    binds: dict[str, list[str]] = field(default_factory=dict)  # a skipped __init__ -> the names it binds
 
     # --- what was found, by cause --------------------------------------------------------------
 
@@ -160,6 +162,9 @@ class Diagnosis:
                 hidden = ", ".join(said(p.folder) for p in r.hidden if p not in r.shadowed + r.left_empty)
                 text = f"{r.name}: Python takes {said(r.winner or '')} and hides {hidden}"
             found.append(Finding(Cause.HIDDEN_PORTION, r.name, text))
+        for r in self.reports:
+            for p in r.skipped_inits:
+                found.append(Finding(Cause.SKIPPED_INIT, r.name, self._skipped_text(r, p)))
         found += [
             Finding(Cause.BROKEN_INIT, r.name, f"the __init__ of {r.name} fails, so nothing below it imports")
             for r in self.broken
@@ -229,6 +234,20 @@ class Diagnosis:
             text = f"the doctor cannot model this interpreter's import system: {self.cannot_model}"
             found.append(Finding(Cause.CANNOT_TELL, "", text))
         return found
+
+    def _skipped_text(self, r: Report, p: Portion) -> str:
+        takers = [
+            said(q.folder) + (" (no file in it: an uninstall left it)" if q.kind == Kind.EMPTY else "")
+            for q in r.portions
+            if q not in r.hidden
+        ]
+        init = next((file for file in self.binds if os.path.dirname(file) == p.folder), p.folder)
+        binds = self.binds.get(init, [])
+        lost = f" ({', '.join(binds)} cannot be imported from {r.name})" if binds else ""
+        return (
+            f"{r.name}: Python takes {' and '.join(takers)} first, so {said(init)} never runs{lost}, though"
+            " what is below it still imports, through its editable install's import hook"
+        )
 
     def _notes(self) -> list[Finding]:
         unimportable = self.unimportable
@@ -447,6 +466,11 @@ def examine(
         accepting=accepting,
     )
     d.lost = {r.name: env.lost_names(r) for r in d.hidden}
+    for r in reports:
+        for p in r.skipped_inits:
+            init = init_file(files, p.folder)
+            if init is not None:
+                d.binds[init] = defines(files.read_bytes(init), init)
     d.hooks = hook_only(env)
     d.merged = merged_by_checkers(env, reports)
     d.fixes = plan_fixes(d, env, command)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import audit
@@ -46,6 +46,9 @@ class Report:
     hidden: list[Portion]
     reason: str
     finder: str = ""
+    # Hidden folders whose __init__ never runs, though every name below them still imports from
+    # them: an editable finder serves their children after PathFinder took the name elsewhere.
+    bypassed: list[Portion] = field(default_factory=list)
 
     @property
     def shadowed(self) -> list[Portion]:
@@ -59,9 +62,21 @@ class Report:
         return [p for p in self.hidden if p.kind == Kind.EMPTY]
 
     @property
+    def hiding(self) -> list[Portion]:
+        """Hidden folders that keep something from being imported: not a shadowed module, an empty folder,
+        or a folder whose children still import from it."""
+        harmless = self.shadowed + self.left_empty + self.bypassed
+        return [portion for portion in self.hidden if portion not in harmless]
+
+    @property
+    def skipped_inits(self) -> list[Portion]:
+        """Bypassed folders with an ``__init__``: it never runs, so what it binds cannot be imported."""
+        return [portion for portion in self.bypassed if portion.kind != Kind.NAMESPACE]
+
+    @property
     def collision(self) -> bool:
         """Portions of the package Python skips, files in them; or a module that wins over the package's portions."""
-        return any(portion not in self.shadowed and portion.kind != Kind.EMPTY for portion in self.hidden)
+        return bool(self.hiding)
 
     @property
     def module_wins(self) -> bool:
@@ -235,7 +250,23 @@ class Environment:
             hidden,
             resolution.why,
             resolution.finder,
+            [p for p in hidden if self._still_serves(name, p)],
         )
+
+    def _still_serves(self, name: str, portion: Portion) -> bool:
+        """Whether every name below a hidden folder still imports from it: an editable finder maps the
+        name's children to it, and PathFinder, which took the name elsewhere (an empty folder an uninstall
+        left), finds none of them first. Only its ``__init__`` is lost."""
+        if portion.kind in (Kind.MODULE, Kind.EMPTY, Kind.UNKNOWN):
+            return False
+        children = self._module_names(portion.folder)
+        inside = _key(portion.folder) + os.sep
+        for child in sorted(children):
+            found = self.resolve(f"{name}.{child}")
+            where = [found.winner] if found.winner else found.path or []
+            if not found.imported or not any(_key(folder).startswith(inside) for folder in where):
+                return False
+        return bool(children)
 
     def shared_names(self) -> list[str]:
         """Every package name that more than one folder provides (top level first, then inside those)."""
@@ -335,7 +366,7 @@ class Environment:
             return found
 
         kept = [p.folder for p in report.portions if p not in report.hidden and p.kind != Kind.MODULE]
-        return lost(report.name, [p.folder for p in report.hidden if p.kind != Kind.MODULE], kept, 1)
+        return lost(report.name, [p.folder for p in report.hiding if p.kind != Kind.MODULE], kept, 1)
 
     def _module_names(self, folder: str) -> set[str]:
         """The names a folder offers below its package: subfolders and modules (zip folders too)."""

@@ -24,6 +24,7 @@ from .files import key as _key
 from .inits import defines
 from .installed import Distribution
 from .legacy import OLD_PKG_RESOURCES
+from .specs import Kind
 
 if TYPE_CHECKING:
     from .diagnosis import Diagnosis
@@ -175,6 +176,25 @@ def _hidden_portion(d: Diagnosis, env: Environment, command: str) -> list[Fix]:
                 f" __init__ helps: {what}"
             )
             fixes.append(Fix([Cause.HIDDEN_PORTION], text, commands))
+    return fixes
+
+
+def _skipped_init(d: Diagnosis, env: Environment, command: str) -> list[Fix]:
+    fixes: list[Fix] = []
+    for report in d.reports:
+        if not report.skipped_inits:
+            continue
+        takers = [p for p in report.portions if p not in report.hidden]
+        if takers and all(p.kind == Kind.EMPTY for p in takers):
+            # Nothing in it but empty folders and bytecode caches: deleting it loses nothing.
+            folders = " and ".join(said(p.folder) for p in takers)
+            text = (
+                f"delete {folders}, which holds no file (an uninstall left it behind): then Python asks the"
+                f" editable install that provides {report.name}"
+            )
+            fixes.append(Fix([Cause.SKIPPED_INIT], text, [f"rm -r -- {pasted(p.folder)}" for p in takers]))
+        else:
+            fixes += pep420_fix(env, [report], Cause.SKIPPED_INIT, command)
     return fixes
 
 
@@ -333,6 +353,7 @@ def _import_hook(d: Diagnosis, env: Environment, command: str) -> list[Fix]:
 # own: unreachable's is its cause's (a stale finder, a broken parent); cannot-tell and notes need none.
 PLANNERS: dict[Cause, Callable[[Diagnosis, Environment, str], list[Fix]]] = {
     Cause.HIDDEN_PORTION: _hidden_portion,
+    Cause.SKIPPED_INIT: _skipped_init,
     Cause.OVERWRITTEN: _overwritten,
     Cause.BROKEN_INIT: _broken_init,
     Cause.REMOVED: _removed,

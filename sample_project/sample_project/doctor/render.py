@@ -22,6 +22,7 @@ class Role(Word):
     TAKES = "takes"
     SEARCHES = "searches"
     HIDES = "hides"
+    BYPASSES = "bypasses"
     SHADOWED = "shadowed"
     SKIPS = "skips"
     UNKNOWN = "?"
@@ -32,6 +33,8 @@ class Role(Word):
             Role.TAKES: "the folder (or module) Python imports the name from",
             Role.SEARCHES: "a folder in the package's __path__: what it holds imports",
             Role.HIDES: "a folder of the name Python never searches: what only it holds cannot be imported",
+            Role.BYPASSES: "a folder whose __init__ Python never runs, though what it holds still imports"
+            " (through an editable install's import hook)",
             Role.SHADOWED: "a module the package of the same name hides (harmless)",
             Role.SKIPS: "an empty folder of the name Python never searches (harmless)",
             Role.UNKNOWN: "the doctor cannot tell",
@@ -46,6 +49,8 @@ def role_of(report: Report, portion: Portion) -> Role:
         return Role.SHADOWED
     if portion in report.left_empty:
         return Role.SKIPS
+    if portion in report.bypassed:
+        return Role.BYPASSES
     if portion in report.hidden:
         return Role.HIDES
     if report.winner and _key(portion.folder) == _key(report.winner) and report.resolved != Kind.NAMESPACE:
@@ -61,6 +66,9 @@ def state_of(report: Report) -> tuple[str, str]:
         return "collision", "a module takes the name"
     if report.collision:
         return "collision", f"Python takes 1 of {len(report.portions)} folders"
+    if report.skipped_inits:
+        count = len(report.skipped_inits)
+        return "collision", f"Python never runs the __init__ of {_folders(count)} of {len(report.portions)}"
     if report.broken:
         return "broken", f"its __init__ fails ({report.reason})"
     if report.unreachable:
@@ -72,7 +80,7 @@ def render_name(report: Report, verbose: bool = False) -> list[str]:
     """The evidence for one name: a line for it, then a line per folder (its role, kind and owner)."""
     word, why = state_of(report)
     out = wrap(f"{report.name}: {word}: {why}") if why else [f"{report.name}: {word}"]
-    if word == "ok" and not verbose:
+    if word == "ok" and not verbose and not report.bypassed:
         count = len(report.portions)
         if report.resolved in (Kind.BUILTIN, Kind.FROZEN):
             return [f"{report.name}: ok, inside the interpreter"]
@@ -129,7 +137,13 @@ def headline(d: Diagnosis, problems: list[Finding]) -> list[str]:
 
 
 # Causes whose evidence is a name's own lines (render_name), not a line of their own.
-_SHOWN_BY_NAME = (Cause.HIDDEN_PORTION, Cause.BROKEN_INIT, Cause.UNREACHABLE, Cause.CANNOT_TELL)
+_SHOWN_BY_NAME = (
+    Cause.HIDDEN_PORTION,
+    Cause.SKIPPED_INIT,
+    Cause.BROKEN_INIT,
+    Cause.UNREACHABLE,
+    Cause.CANNOT_TELL,
+)
 
 
 def _notes(findings: list[Finding]) -> list[str]:
