@@ -21,6 +21,7 @@ from harness import (
     DIAGNOSIS,
     DOCTOR,
     DOCTOR_README,
+    DURABLE,
     flat,
     help_commands,
     here,
@@ -1008,3 +1009,41 @@ def test_the_json_report_is_the_documented_schema(make_scenario, tmp_path):
     assert [(f["cause"], f["accepted"]) for f in accepted["findings"] if f["cause"] == "removed"] == [
         ("removed", True)
     ]
+
+
+def test_an_empty_folder_an_uninstall_left_skips_an_editable_init_and_its_help_mends_it(make_scenario):
+    """An azurefunctions/ an uninstall left in site-packages (a __pycache__ only), ahead of durable's editable finder, keeps durable's azurefunctions/__init__.py from running (what it binds cannot be imported, though azurefunctions.agents.durable can): the doctor says skipped-init, as text and as JSON, not that a subpackage is lost, and pasting its help deletes the folder and makes the import work; PathFinder took the empty folder as a namespace package before the finder was asked."""
+    s = make_scenario()
+    assert s.install(DURABLE, "editable").returncode == 0
+    left = s.venv.site_packages / "azurefunctions"
+    (left / "__pycache__").mkdir(parents=True)
+    code = "import azurefunctions.agents.durable\nfrom azurefunctions import SHIPPED_BY\nprint(SHIPPED_BY)"
+    before = s.python(code)
+    assert before.output.splitlines()[-1] == (
+        "ImportError: cannot import name 'SHIPPED_BY' from 'azurefunctions' (unknown location)"
+    ), before.output
+
+    report, as_json = s.doctor(), json.loads(s.doctor("--json").output)
+    init = os.path.join("..", DURABLE, "azurefunctions", "__init__.py")
+    assert flat(report.output).startswith(
+        f"collision: azurefunctions: Python takes {here(s, left)} (no file in it: an uninstall left it) first,"
+        f" so {init} never runs (SHIPPED_BY cannot be imported from azurefunctions), though what is below it"
+        " still imports, through its editable install's import hook"
+    ), report.output
+    assert "\nazurefunctions: collision: Python never runs the __init__ of 1 folder of 2\n" in report.output
+    assert f"\n  bypasses ../{DURABLE}/azurefunctions  regular, {DURABLE} (editable)\n" in report.output
+    assert "cannot be imported:" not in report.output  # no subpackage is lost
+    assert (report.returncode, as_json["verdict"], as_json["causes"]) == (1, "collision", ["skipped-init"])
+    assert [f["subject"] for f in as_json["findings"] if f["cause"] == "skipped-init"] == ["azurefunctions"]
+    (named,) = [r for r in as_json["reports"] if r["name"] == "azurefunctions"]
+    assert [p["folder"] for p in named["bypassed"]] == [str(s.project(DURABLE) / "azurefunctions")]
+    assert help_commands(report.output)[0] == f"rm -r -- {shlex.quote(here(s, left))}"
+
+    assert [r.returncode for r in s.follow_help(report)] == [0, 0], s.log
+    assert not left.exists()
+    assert s.python(code).output == "azure-functions-agent-durable\n"
+    after = s.doctor()
+    assert (after.returncode, after.output.splitlines()[0]) == (
+        0,
+        "healthy: no package name is provided by more than one folder or distribution",
+    ), after.output

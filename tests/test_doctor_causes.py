@@ -7,7 +7,7 @@ the verdict and exit status it gives, and the JSON keys its details are under
 One case a cause, laid out as installers lay files out (``--target`` folders with
 a dist-info and RECORD, zip archives, a ``.pth`` file in the venv's own
 site-packages), in a fresh venv, then ``python -m sample_project.doctor`` and
-``--json`` from the sample_project folder. The two causes that need a real
+``--json`` from the sample_project folder. The three causes that need a real
 setuptools build are asserted, as text and JSON, by the tests ``ELSEWHERE`` names.
 """
 
@@ -191,21 +191,6 @@ def empty_folder(tmp: Path, s: Scenario) -> Case:
     return Case([first, left], line, str(left / "ns"), "healthy")
 
 
-def skipped_init(tmp: Path, s: Scenario) -> Case:
-    """durable installed editable (setuptools' editable finder), and earlier on the path an azurefunctions/
-    an uninstall left behind: PathFinder takes it as a namespace package before the finder is asked, so
-    durable's azurefunctions/__init__.py never runs, though azurefunctions.agents still imports."""
-    assert s.install(DURABLE, "editable").returncode == 0
-    left = tmp / "left behind"
-    (left / "azurefunctions" / "__pycache__").mkdir(parents=True)
-    line = (
-        f"collision: azurefunctions: Python takes {left / 'azurefunctions'} (no file in it: an uninstall"
-        f" left it) first, so ../{DURABLE}/azurefunctions/__init__.py never runs (SHIPPED_BY cannot be"
-        " imported from azurefunctions), though what is below it still imports"
-    )
-    return Case([left], line, "azurefunctions", "collision")
-
-
 def unseen_zip_folder(tmp: Path, s: Scenario) -> Case:
     """An archive holds other/x.py with no directory entries, and the doctor is asked about ns alone."""
     archive = zip_tree(tmp / "deps.zip", {"other/x.py": ""}, folders=False)
@@ -226,7 +211,6 @@ def unreadable(tmp: Path, s: Scenario) -> Case:
 
 CASES: dict[str, Callable[[Path, Scenario], Case]] = {
     "hidden-portion": hidden_portion,
-    "skipped-init": skipped_init,
     "overwritten": overwritten,
     "broken-init": broken_init,
     "failed-pth": failed_pth,
@@ -248,6 +232,7 @@ CASES: dict[str, Callable[[Path, Scenario], Case]] = {
 ELSEWHERE = {
     "stale-build": "test_a_stale_build_folder_puts_the_deleted_init_back_and_the_doctor_names_it",
     "stale-finder": "test_an_editable_install_from_before_the_fix_is_named_stale",
+    "skipped-init": "test_an_empty_folder_an_uninstall_left_skips_an_editable_init_and_its_help_mends_it",
 }
 STATUS = {"healthy": 0, "collision": 1, "broken": 1, "stale": 1, "missing": 1, "cannot-tell": 3}
 # The causes that are notes: reported, never a cause of the verdict (the JSON's ``causes``).
@@ -291,7 +276,7 @@ def test_each_cause_reads_as_text_and_as_json(make_scenario, tmp_path, cause):
 
 
 def test_every_cause_has_a_test_of_its_text_and_json():
-    """Every cause in the doctor's table has an environment that shows it, read as text and as JSON: in this module, or, for the two that need a real setuptools build, in the test of test_pep420_fix.py that reads it both ways."""
+    """Every cause in the doctor's table has an environment that shows it, read as text and as JSON: in this module, or, for the three that need a real setuptools build, in the test (of test_pep420_fix.py or test_doctor.py) that reads it both ways."""
     causes = load_doctor().Cause
     assert sorted([*CASES, *ELSEWHERE]) == sorted(cause.value for cause in causes)
     assert {cause.value for cause in causes if cause.note} == NOTES
