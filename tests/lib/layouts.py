@@ -326,16 +326,6 @@ def plan(layout: Layout, top: str) -> dict:
             f"{top}.sub.leaf_{dist.name}" + (".mod" if dist.placement in INSTALLED else "")
             for dist in layout.dists
         ],
-        # Each shared name's distributions that ship an __init__ for it (by their leaves): a legacy
-        # nspkg install's declared levels have none.
-        "inits": {
-            name: [
-                f"{top}.sub.leaf_{dist.name}" + (".mod" if dist.placement in INSTALLED else "")
-                for dist in layout.dists
-                if dist.levels[level] != "pep420" and level not in dist.declared
-            ]
-            for level, name in enumerate([top, f"{top}.sub"])
-        },
         # Leaves that only a .pth line puts on sys.path: site may skip the file (a dot-named one
         # from 3.13 on), and then that distribution is not installed as far as Python can tell.
         "via_pth": {

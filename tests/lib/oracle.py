@@ -43,6 +43,7 @@ import compileall
 import functools
 import hashlib
 import importlib
+import importlib.machinery
 import importlib.util
 import json
 import os
@@ -312,26 +313,41 @@ def observe(plan: dict) -> dict:
         if os.path.normpath(os.path.join(root, folder)) not in entries
     ]
     installed = [value for leaf, value in leaves.items() if leaf not in skipped]
-    counted = [leaf for leaf in leaves if leaf not in skipped]
-    verdict = "healthy" if all(value is True for value in installed) else "collision"
-    if never_ran(plan, names, counted):
-        verdict = "collision"
+    skipped_inits = never_ran(plan["shared"])
+    verdict = "healthy" if all(value is True for value in installed) and not skipped_inits else "collision"
     if leaves and not installed:
         verdict = NOT_PROVIDED
-    return {"names": names, "leaves": leaves, "verdict": verdict, "skipped": skipped}
+    return {
+        "names": names,
+        "leaves": leaves,
+        "verdict": verdict,
+        "skipped": skipped,
+        "never_ran": skipped_inits,
+    }
 
 
-def never_ran(plan: dict, names: dict, installed: list[str]) -> list[str]:
-    """Shared names Python imported as a namespace package (no ``__file__``) although an installed
-    distribution (by its leaf) ships an ``__init__`` for them: that ``__init__`` never ran, so what it
-    binds (SHIPPED_BY) cannot be imported from the name."""
-    return [
-        name
-        for name in plan["shared"]
-        if names[name].get("imported")
-        and names[name]["winner"] is None
-        and set(plan["inits"][name]) & set(installed)
-    ]
+def never_ran(names: list[str]) -> list[str]:
+    """Shared names Python imported as a namespace package (no ``__file__``) for which a finder after
+    PathFinder on ``sys.meta_path`` (an editable install's) offers a package with an ``__init__``: PathFinder
+    took the name first, so that ``__init__`` never ran and what it binds cannot be imported from the
+    name. Asked of the finders themselves, after the imports."""
+    found = []
+    for name in names:
+        module = sys.modules.get(name)
+        if module is None or getattr(module, "__file__", None) or getattr(module, "__path__", None) is None:
+            continue
+        parent, _, _ = name.rpartition(".")
+        if parent and parent not in sys.modules:
+            continue
+        path = list(sys.modules[parent].__path__) if parent else None
+        for finder in sys.meta_path:
+            if finder is importlib.machinery.PathFinder or not hasattr(finder, "find_spec"):
+                continue
+            spec = finder.find_spec(name, path)
+            if spec is not None and spec.loader is not None and spec.submodule_search_locations is not None:
+                found.append(name)
+                break
+    return found
 
 
 def run(doctor, pyz: str, workdir: str, plan: dict) -> dict:
@@ -427,15 +443,14 @@ def run_apart(doctor, pyz: str, root: str, plan: dict) -> dict:
         # deleted file is a problem even where every leaf still imports.
         python["causes"] = expected
         # An uninstalled distribution's leaf is not installed: no problem keeps it out.
-        counted = [
-            leaf
-            for leaf in python["leaves"]
+        installed = [
+            value
+            for leaf, value in python["leaves"].items()
             if leaf.rpartition(".")[0] not in uninstalled and leaf not in python["skipped"]
         ]
-        installed = [python["leaves"][leaf] for leaf in counted]
         problems = {"overwritten", "removed"} & set(expected)
         python["verdict"] = "collision" if problems or not all(v is True for v in installed) else "healthy"
-        if never_ran(plan, python["names"], counted):
+        if python["never_ran"]:  # an __init__ Python skipped: what it binds cannot be imported
             python["verdict"] = "collision"
         if python["leaves"] and not installed and not problems:
             # Nothing installed: asked by name, nothing provides it (exit 2), unless the folders an
