@@ -21,7 +21,6 @@ from harness import (
     DIAGNOSIS,
     DOCTOR,
     DOCTOR_README,
-    DURABLE,
     flat,
     help_commands,
     here,
@@ -1011,39 +1010,90 @@ def test_the_json_report_is_the_documented_schema(make_scenario, tmp_path):
     ]
 
 
-def test_an_empty_folder_an_uninstall_left_skips_an_editable_init_and_its_help_mends_it(make_scenario):
-    """An azurefunctions/ an uninstall left in site-packages (a __pycache__ only), ahead of durable's editable finder, keeps durable's azurefunctions/__init__.py from running (what it binds cannot be imported, though azurefunctions.agents.durable can): the doctor says skipped-init, as text and as JSON, not that a subpackage is lost, and pasting its help deletes the folder and makes the import work; PathFinder took the empty folder as a namespace package before the finder was asked."""
+# One setuptools project installed editable: its finder maps hk, solo and hn.sub (hn is a namespace
+# it only names), and each has an __init__ that binds VALUE.
+HOOKED = {
+    "pyproject.toml": (
+        '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n\n'
+        '[project]\nname = "shape-hooked"\nversion = "1.0"\n\n'
+        '[tool.setuptools]\npackages = ["hk", "hk.sub", "solo", "hn.sub"]\n'
+    ),
+    "hk/__init__.py": "VALUE = 1\n",
+    "hk/other.py": "",
+    "hk/sub/__init__.py": "",
+    "hk/sub/leaf.py": "",
+    "solo/__init__.py": "VALUE = 1\n",
+    "hn/sub/__init__.py": "VALUE = 1\n",
+    "hn/sub/leaf.py": "",
+}
+IMPORTS = ["hk.other", "hk.sub.leaf", "hk.VALUE", "solo.VALUE", "hn.sub.leaf", "hn.sub.VALUE"]
+# Each as a user writes it: import the module, or from the package import VALUE.
+TRY_IMPORTS = """
+import sys
+for name in sys.argv[1:]:
+    package, _, last = name.rpartition(".")
+    try:
+        exec(f"from {package} import VALUE" if last == "VALUE" else f"import {name}")
+        print(name, "ok")
+    except Exception as error:
+        print(name, type(error).__name__)
+"""
+
+
+def test_empty_folders_an_uninstall_left_ahead_of_an_editable_finder_and_their_help(make_scenario):
+    """Folders an uninstall left in site-packages (a __pycache__ only) ahead of setuptools' editable finder: PathFinder makes each name a namespace package of them before the finder is asked, so each __init__ the finder maps never runs (what it binds cannot be imported), while the finder still serves the immediate children of a mapped name. The doctor names what is lost and only that (hk.sub.leaf, not hk.other), says skipped-init for each skipped __init__, as text and as JSON, finds hn.sub below a name only the finder's namespace list names, and its help deletes the empty folders: pasted, everything imports and the doctor is healthy."""
     s = make_scenario()
-    assert s.install(DURABLE, "editable").returncode == 0
-    left = s.venv.site_packages / "azurefunctions"
-    (left / "__pycache__").mkdir(parents=True)
-    code = "import azurefunctions.agents.durable\nfrom azurefunctions import SHIPPED_BY\nprint(SHIPPED_BY)"
-    before = s.python(code)
-    assert before.output.splitlines()[-1] == (
-        "ImportError: cannot import name 'SHIPPED_BY' from 'azurefunctions' (unknown location)"
-    ), before.output
+    project = s.project("shape-hooked")
+    for relative, text in HOOKED.items():
+        (project / relative).parent.mkdir(parents=True, exist_ok=True)
+        (project / relative).write_text(text)
+    assert s.install("shape-hooked", "editable").returncode == 0, s.log
+    for folder in ("hk/sub", "solo", "hn/sub"):
+        (s.venv.site_packages / folder / "__pycache__").mkdir(parents=True)
+    before = s.venv.execute([str(s.venv.python), "-c", TRY_IMPORTS, *IMPORTS]).output.splitlines()
+    assert before == [
+        "hk.other ok",
+        "hk.sub.leaf ModuleNotFoundError",
+        "hk.VALUE ImportError",
+        "solo.VALUE ImportError",
+        "hn.sub.leaf ok",
+        "hn.sub.VALUE ImportError",
+    ]
 
     report, as_json = s.doctor(), json.loads(s.doctor("--json").output)
-    init = os.path.join("..", DURABLE, "azurefunctions", "__init__.py")
-    assert flat(report.output).startswith(
-        f"collision: azurefunctions: Python takes {here(s, left)} (no file in it: an uninstall left it) first,"
-        f" so {init} never runs (SHIPPED_BY cannot be imported from azurefunctions), though what is below it"
-        " still imports, through its editable install's import hook"
+    text = flat(report.output)
+    assert text.startswith(
+        "collision: hk.sub.leaf cannot be imported: Python imports hk, hk.sub as a namespace package of other"
+        " folders and never searches the hidden ones"
     ), report.output
-    assert "\nazurefunctions: collision: Python never runs the __init__ of 1 folder of 2\n" in report.output
-    assert f"\n  bypasses ../{DURABLE}/azurefunctions  regular, {DURABLE} (editable)\n" in report.output
-    assert "cannot be imported:" not in report.output  # no subpackage is lost
-    assert (report.returncode, as_json["verdict"], as_json["causes"]) == (1, "collision", ["skipped-init"])
-    assert [f["subject"] for f in as_json["findings"] if f["cause"] == "skipped-init"] == ["azurefunctions"]
-    (named,) = [r for r in as_json["reports"] if r["name"] == "azurefunctions"]
-    assert [p["folder"] for p in named["bypassed"]] == [str(s.project(DURABLE) / "azurefunctions")]
-    assert help_commands(report.output)[0] == f"rm -r -- {shlex.quote(here(s, left))}"
+    site = here(s, s.venv.site_packages)
+    for name, init, still in (
+        ("hk", "hk/__init__.py", ""),
+        ("solo", "solo/__init__.py", ", though what is below it still imports, through its import hook"),
+        ("hn.sub", "hn/sub/__init__.py", ", though what is below it still imports, through its import hook"),
+    ):
+        folder = os.path.join(site, *name.split("."))
+        assert (
+            f"skipped-init: {name}: Python imports it as a namespace package of {folder} (no file in it: an"
+            f" uninstall left it), so {here(s, project / init)} never runs (VALUE cannot be imported from"
+            f" {name}){still}"
+        ) in text or name == "hk", report.output
+    assert sorted(f["subject"] for f in as_json["findings"] if f["cause"] == "skipped-init") == [
+        "hk",
+        "hk.sub",
+        "hn.sub",
+        "solo",
+    ]
+    assert as_json["causes"] == ["hidden-portion", "skipped-init"]
+    removals = [os.path.join(site, *folder.split("/")) for folder in ("hk", "hn/sub", "solo")]
+    assert help_commands(report.output)[:3] == [f"rm -r -- {shlex.quote(folder)}" for folder in removals]
 
-    assert [r.returncode for r in s.follow_help(report)] == [0, 0], s.log
-    assert not left.exists()
-    assert s.python(code).output == "azure-functions-agent-durable\n"
-    after = s.doctor()
-    assert (after.returncode, after.output.splitlines()[0]) == (
+    # The fourth command is import-hook's: a strict editable reinstall, for type checkers.
+    assert [r.returncode for r in s.follow_help(report)] == [0] * 4, s.log
+    after = s.venv.execute([str(s.venv.python), "-c", TRY_IMPORTS, *IMPORTS]).output.splitlines()
+    assert after == [f"{name} ok" for name in IMPORTS]
+    healthy = s.doctor()
+    assert (healthy.returncode, healthy.output.splitlines()[0]) == (
         0,
-        "healthy: no package name is provided by more than one folder or distribution",
-    ), after.output
+        "healthy: every folder of every shared name is searched",  # hn: the folder left, the link tree's
+    ), healthy.output

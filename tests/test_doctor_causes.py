@@ -232,7 +232,7 @@ CASES: dict[str, Callable[[Path, Scenario], Case]] = {
 ELSEWHERE = {
     "stale-build": "test_a_stale_build_folder_puts_the_deleted_init_back_and_the_doctor_names_it",
     "stale-finder": "test_an_editable_install_from_before_the_fix_is_named_stale",
-    "skipped-init": "test_an_empty_folder_an_uninstall_left_skips_an_editable_init_and_its_help_mends_it",
+    "skipped-init": "test_empty_folders_an_uninstall_left_ahead_of_an_editable_finder_and_their_help",
 }
 STATUS = {"healthy": 0, "collision": 1, "broken": 1, "stale": 1, "missing": 1, "cannot-tell": 3}
 # The causes that are notes: reported, never a cause of the verdict (the JSON's ``causes``).

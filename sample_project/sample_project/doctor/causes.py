@@ -57,17 +57,19 @@ class Cause(Word):
         Verdict.COLLISION,
         "reports",
         "a folder of a shared name that Python never searches: another folder's __init__ made that one"
-        " the whole package, or a module took the name",
+        " the whole package, other folders made it a namespace package before an import hook was asked,"
+        " or a module took the name",
         "make the shared levels PEP 420 namespace packages in the projects (delete each __init__, then"
-        " reinstall); a module that takes the name: uninstall its distribution or delete it",
+        " reinstall); folders an uninstall left ahead of an editable install: delete them; a module that"
+        " takes the name: uninstall its distribution or delete it",
     )
     SKIPPED_INIT = (
         "skipped-init",
         Verdict.COLLISION,
         "reports",
-        "an __init__ Python never runs: another folder (often an empty one an uninstall left) takes the"
-        " name before the editable finder that serves its package, so only what that __init__ binds is lost",
-        "delete the folder that takes the name if it holds no file; else make the level PEP 420 in the"
+        "an __init__ Python never runs: other folders (often an empty one an uninstall left) made the name"
+        " a namespace package before the editable install's import hook that provides it was asked",
+        "delete the folders that took the name if they hold no file; else make the level PEP 420 in the"
         " projects",
     )
     OVERWRITTEN = (

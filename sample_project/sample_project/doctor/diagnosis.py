@@ -71,7 +71,8 @@ class Diagnosis:
     lost: dict[str, list[str]] = field(default_factory=dict)  # a colliding name -> what cannot be imported
     hooks: list[HookOnly] = field(default_factory=list)  # distributions only an import hook leads to
     merged: list[Merged] = field(default_factory=list)  # hidden folders basedpyright searches anyway
-    binds: dict[str, list[str]] = field(default_factory=dict)  # a skipped __init__ -> the names it binds
+    # A folder whose __init__ Python skips (by its key) -> that __init__ and the names it binds.
+    binds: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
 
     # --- what was found, by cause --------------------------------------------------------------
 
@@ -236,18 +237,14 @@ class Diagnosis:
         return found
 
     def _skipped_text(self, r: Report, p: Portion) -> str:
-        takers = [
+        takers = " and ".join(
             said(q.folder) + (" (no file in it: an uninstall left it)" if q.kind == Kind.EMPTY else "")
-            for q in r.portions
-            if q not in r.hidden
-        ]
-        init = next((file for file in self.binds if os.path.dirname(file) == p.folder), p.folder)
-        binds = self.binds.get(init, [])
-        lost = f" ({', '.join(binds)} cannot be imported from {r.name})" if binds else ""
-        return (
-            f"{r.name}: Python takes {' and '.join(takers)} first, so {said(init)} never runs{lost}, though"
-            " what is below it still imports, through its editable install's import hook"
+            for q in r.takers
         )
+        init, binds = self.binds.get(_key(p.folder), (p.folder, []))
+        lost = f" ({', '.join(binds)} cannot be imported from {r.name})" if binds else ""
+        still = ", though what is below it still imports, through its import hook" if p in r.bypassed else ""
+        return f"{r.name}: Python imports it as a namespace package of {takers}, so {said(init)} never runs{lost}{still}"
 
     def _notes(self) -> list[Finding]:
         unimportable = self.unimportable
@@ -470,7 +467,7 @@ def examine(
         for p in r.skipped_inits:
             init = init_file(files, p.folder)
             if init is not None:
-                d.binds[init] = defines(files.read_bytes(init), init)
+                d.binds[_key(p.folder)] = (init, defines(files.read_bytes(init), init))
     d.hooks = hook_only(env)
     d.merged = merged_by_checkers(env, reports)
     d.fixes = plan_fixes(d, env, command)

@@ -33,6 +33,11 @@ class Portion:
     via: str
     owner: str | None = None
 
+    @property
+    def by_hook(self) -> bool:
+        """Reached through an import hook on sys.meta_path (an editable install's), not a path entry."""
+        return self.via.startswith(("editable finder ", "editables redirector "))
+
 
 @dataclass
 class Report:
@@ -46,9 +51,16 @@ class Report:
     hidden: list[Portion]
     reason: str
     finder: str = ""
-    # Hidden folders whose __init__ never runs, though every name below them still imports from
-    # them: an editable finder serves their children after PathFinder took the name elsewhere.
+    # Hidden folders with an __init__, where Python imports the name as a namespace package of other
+    # folders: that __init__ never runs (PathFinder took the name before an import hook was asked).
+    skipped_inits: list[Portion] = field(default_factory=list)
+    # Those of them below which nothing is lost: setuptools' editable finder still serves each child.
     bypassed: list[Portion] = field(default_factory=list)
+
+    @property
+    def takers(self) -> list[Portion]:
+        """The folders (or module) Python imports the name from: the winner, or its ``__path__``."""
+        return [p for p in self.portions if p not in self.hidden]
 
     @property
     def shadowed(self) -> list[Portion]:
@@ -69,13 +81,9 @@ class Report:
         return [portion for portion in self.hidden if portion not in harmless]
 
     @property
-    def skipped_inits(self) -> list[Portion]:
-        """Bypassed folders with an ``__init__``: it never runs, so what it binds cannot be imported."""
-        return [portion for portion in self.bypassed if portion.kind != Kind.NAMESPACE]
-
-    @property
     def collision(self) -> bool:
-        """Portions of the package Python skips, files in them; or a module that wins over the package's portions."""
+        """A hidden folder keeps something from being imported (a module takes the name, or a folder's
+        files are never searched); a skipped ``__init__`` alone is not this but ``skipped_inits``."""
         return bool(self.hiding)
 
     @property
@@ -241,6 +249,11 @@ class Environment:
         # Hidden: what Python skips because something else won. When nothing is imported,
         # nothing hides anything: the name is unreachable (Report.unreachable).
         hidden = [p for p in portions if _key(p.folder) not in reachable] if resolution.imported else []
+        # A namespace package's __path__ holds every folder of the name without an __init__ that
+        # PathFinder finds: a hidden one with an __init__ comes from an import hook PathFinder beat.
+        namespace = resolution.kind == Kind.NAMESPACE
+        skipped = [p for p in hidden if p.kind.has_init and p.by_hook] if namespace else []
+        kept = [p.folder for p in portions if p not in hidden and p.kind != Kind.MODULE]
         return Report(
             name,
             portions,
@@ -250,23 +263,9 @@ class Environment:
             hidden,
             resolution.why,
             resolution.finder,
-            [p for p in hidden if self._still_serves(name, p)],
+            skipped,
+            [p for p in skipped if not self._lost(name, [p.folder], kept)],
         )
-
-    def _still_serves(self, name: str, portion: Portion) -> bool:
-        """Whether every name below a hidden folder still imports from it: an editable finder maps the
-        name's children to it, and PathFinder, which took the name elsewhere (an empty folder an uninstall
-        left), finds none of them first. Only its ``__init__`` is lost."""
-        if portion.kind in (Kind.MODULE, Kind.EMPTY, Kind.UNKNOWN):
-            return False
-        children = self._module_names(portion.folder)
-        inside = _key(portion.folder) + os.sep
-        for child in sorted(children):
-            found = self.resolve(f"{name}.{child}")
-            where = [found.winner] if found.winner else found.path or []
-            if not found.imported or not any(_key(folder).startswith(inside) for folder in where):
-                return False
-        return bool(children)
 
     def shared_names(self) -> list[str]:
         """Every package name that more than one folder provides (top level first, then inside those)."""
@@ -275,10 +274,19 @@ class Environment:
         while pending:
             name = pending.pop(0)
             portions = self.portions(name)
-            if len(portions) < 2:
+            # A name setuptools' editable finder maps below this one: where PathFinder takes this name
+            # as a namespace package of one folder, the finder's child rule may still lead there.
+            mapped = {
+                f"{name}.{key[len(name) + 1 :].split('.')[0]}"
+                for finder in self.finders
+                for key in finder.mapping
+                if key.startswith(name + ".")
+            }
+            if len(portions) < 2 and not mapped:
                 continue
-            shared.append(name)
-            children = set()
+            if len(portions) > 1:
+                shared.append(name)
+            children = set(mapped)
             for portion in portions:
                 if portion.kind != Kind.MODULE:
                     folder = Path(portion.folder)
@@ -351,22 +359,28 @@ class Environment:
         levels down, that no folder Python searches holds."""
         if report.module_wins:
             return [report.name]
+        kept = [p.folder for p in report.takers if p.kind != Kind.MODULE]
+        return self._lost(report.name, [p.folder for p in report.hiding if p.kind != Kind.MODULE], kept)
 
-        def lost(name: str, hidden: list[str], kept: list[str], depth: int) -> list[str]:
-            found = []
-            have = set().union(*map(self._module_names, kept))
-            for child in sorted(set().union(*map(self._module_names, hidden))):
-                if child not in have:
+    def _lost(self, name: str, hidden: list[str], kept: list[str], depth: int = 1) -> list[str]:
+        """The names below ``name`` the ``hidden`` folders hold that no ``kept`` folder does, and that do not
+        import from a hidden folder anyway: setuptools' editable finder serves a mapped name's immediate
+        children from its folder when PathFinder finds none first (``_EditableFinder.find_spec``)."""
+        found = []
+        have = set().union(*map(self._module_names, kept))
+        inside = tuple(_key(folder) + os.sep for folder in hidden)
+        for child in sorted(set().union(*map(self._module_names, hidden))):
+            if child not in have:
+                served = self.resolve(f"{name}.{child}")
+                where = [served.winner] if served.winner else served.path or []
+                if not (served.imported and any(_key(f).startswith(inside) for f in where)):
                     found.append(f"{name}.{child}")
-                elif depth < 3:
-                    below = [
-                        os.path.join(f, child) for f in hidden if self.files.is_dir(os.path.join(f, child))
-                    ]
-                    found += lost(f"{name}.{child}", below, [os.path.join(f, child) for f in kept], depth + 1)
-            return found
-
-        kept = [p.folder for p in report.portions if p not in report.hidden and p.kind != Kind.MODULE]
-        return lost(report.name, [p.folder for p in report.hiding if p.kind != Kind.MODULE], kept, 1)
+            elif depth < 3:
+                below = [os.path.join(f, child) for f in hidden if self.files.is_dir(os.path.join(f, child))]
+                found += self._lost(
+                    f"{name}.{child}", below, [os.path.join(f, child) for f in kept], depth + 1
+                )
+        return found
 
     def _module_names(self, folder: str) -> set[str]:
         """The names a folder offers below its package: subfolders and modules (zip folders too)."""

@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Callable
 from .causes import Cause
 from .display import pasted, said
 from .entries import init_file
-from .environment import Environment, Report
+from .environment import Environment, Portion, Report
+from .files import in_zip_archive
 from .files import key as _key
 from .inits import defines
 from .installed import Distribution
@@ -146,7 +147,7 @@ def pep420_fix(env: Environment, levels: list[Report], cause: Cause, command: st
 
 def _hidden_portion(d: Diagnosis, env: Environment, command: str) -> list[Fix]:
     fixes: list[Fix] = []
-    hidden = [r for r in d.hidden if not r.module_wins]
+    hidden = [r for r in d.hidden if not r.module_wins and not empty_takers(r)]
     if hidden:
         # Every shared level below a colliding one too: fixing the top alone leaves the next one colliding.
         below = [
@@ -179,21 +180,47 @@ def _hidden_portion(d: Diagnosis, env: Environment, command: str) -> list[Fix]:
     return fixes
 
 
+def empty_takers(report: Report) -> list[Portion]:
+    """The folders that take ``report``'s name ahead of an import hook, if they are what an uninstall left
+    behind (no file in them, bytecode caches aside, and on disk, not in an archive): deleting them loses
+    nothing, and Python then asks the hook. Else none."""
+    takers = report.takers
+    hooked = [p for p in report.hiding + report.skipped_inits if p.kind != Kind.MODULE]
+    if (
+        report.resolved != Kind.NAMESPACE
+        or not takers
+        or not hooked
+        or not all(p.kind == Kind.EMPTY and not in_zip_archive(p.folder) for p in takers)
+        or not all(p.by_hook for p in hooked)
+    ):
+        return []
+    return takers
+
+
 def _skipped_init(d: Diagnosis, env: Environment, command: str) -> list[Fix]:
+    """Folders that take a name ahead of an editable install's import hook. Left behind by an uninstall:
+    delete them, whether they hide a folder or skip an __init__ (the PEP 420 rewrite would do too for
+    setuptools' finder, not for the editables redirector, which needs the __init__). Holding files: make
+    the level PEP 420, so the skipped folder is one more portion (a hidden one's help says so already)."""
     fixes: list[Fix] = []
+    deleted: list[str] = []  # a name's folders go with its parent's (reports come top level first)
     for report in d.reports:
-        if not report.skipped_inits:
-            continue
-        takers = [p for p in report.portions if p not in report.hidden]
-        if takers and all(p.kind == Kind.EMPTY for p in takers):
-            # Nothing in it but empty folders and bytecode caches: deleting it loses nothing.
-            folders = " and ".join(said(p.folder) for p in takers)
+        takers = [
+            p for p in empty_takers(report) if not p.folder.startswith(tuple(f + os.sep for f in deleted))
+        ]
+        causes = [Cause.HIDDEN_PORTION] * report.collision + [Cause.SKIPPED_INIT] * bool(report.skipped_inits)
+        deleted += [p.folder for p in takers]
+        if empty_takers(report) and not takers:
+            continue  # deleting a parent's folder deletes these
+        if takers and causes:
+            one = len(takers) == 1
             text = (
-                f"delete {folders}, which holds no file (an uninstall left it behind): then Python asks the"
+                f"delete {' and '.join(said(p.folder) for p in takers)}, which {'holds' if one else 'hold'}"
+                f" no file (an uninstall left {'it' if one else 'them'} behind): then Python asks the"
                 f" editable install that provides {report.name}"
             )
-            fixes.append(Fix([Cause.SKIPPED_INIT], text, [f"rm -r -- {pasted(p.folder)}" for p in takers]))
-        else:
+            fixes.append(Fix(causes, text, [f"rm -r -- {pasted(p.folder)}" for p in takers]))
+        elif report.skipped_inits and not report.collision:
             fixes += pep420_fix(env, [report], Cause.SKIPPED_INIT, command)
     return fixes
 
@@ -352,8 +379,8 @@ def _import_hook(d: Diagnosis, env: Environment, command: str) -> list[Fix]:
 # The planners, in the order the report prints their help. A cause not here has no help of its
 # own: unreachable's is its cause's (a stale finder, a broken parent); cannot-tell and notes need none.
 PLANNERS: dict[Cause, Callable[[Diagnosis, Environment, str], list[Fix]]] = {
+    Cause.SKIPPED_INIT: _skipped_init,  # first: it also helps the hidden folders behind empty ones
     Cause.HIDDEN_PORTION: _hidden_portion,
-    Cause.SKIPPED_INIT: _skipped_init,
     Cause.OVERWRITTEN: _overwritten,
     Cause.BROKEN_INIT: _broken_init,
     Cause.REMOVED: _removed,

@@ -120,6 +120,8 @@ def verdict_line(d: Diagnosis, problems: list[Finding]) -> tuple[str, Finding | 
     what = f"{', '.join(lost)} cannot be imported: " if lost else ""
     names = ", ".join(r.name for r in hidden)
     why = f"a regular package (an __init__) makes one folder the whole of {names} and hides the others"
+    if all(r.resolved == Kind.NAMESPACE for r in hidden):
+        why = f"Python imports {names} as a namespace package of other folders and never searches the hidden ones"
     if all(r.module_wins for r in hidden):
         why = f"a module takes the name {names}, so no folder of it is searched"
     return f"{verdict}: {what}{why}", first
@@ -137,13 +139,7 @@ def headline(d: Diagnosis, problems: list[Finding]) -> list[str]:
 
 
 # Causes whose evidence is a name's own lines (render_name), not a line of their own.
-_SHOWN_BY_NAME = (
-    Cause.HIDDEN_PORTION,
-    Cause.SKIPPED_INIT,
-    Cause.BROKEN_INIT,
-    Cause.UNREACHABLE,
-    Cause.CANNOT_TELL,
-)
+_SHOWN_BY_NAME = (Cause.HIDDEN_PORTION, Cause.BROKEN_INIT, Cause.UNREACHABLE, Cause.CANNOT_TELL)
 
 
 def _notes(findings: list[Finding]) -> list[str]:
@@ -167,11 +163,13 @@ def render(d: Diagnosis, verbose: bool = False, quiet: bool = False) -> str:
     out = headline(d, problems)
     if quiet:
         return "\n".join(out)
+    _, first = verdict_line(d, problems)
     evidence = [line for report in d.reports for line in render_name(report, verbose)]
     evidence += [
         line
         for f in problems
-        if f.cause not in _SHOWN_BY_NAME or f.subject == ""
+        if (f.cause not in _SHOWN_BY_NAME or f.subject == "")
+        and not (f is first and f.cause == Cause.SKIPPED_INIT)  # the verdict line says it already
         for line in wrap(f"{f.cause}: {f.text}")
     ]
     evidence += [line for f in findings if f.accepted for line in wrap(f"accepted: {f.cause}: {f.text}")]

@@ -36,6 +36,11 @@ class Kind(Word):
         return _KIND_MEANS.get(self, "")
 
     @property
+    def has_init(self) -> bool:
+        """A package with an ``__init__`` file the doctor read, whatever it does (it may fail)."""
+        return self in (Kind.REGULAR, Kind.PKGUTIL, Kind.PKG_RESOURCES, Kind.BROKEN)
+
+    @property
     def runs_init(self) -> bool:
         """A package whose ``__init__`` the doctor read and followed."""
         return self in (Kind.REGULAR, Kind.PKGUTIL, Kind.PKG_RESOURCES)
