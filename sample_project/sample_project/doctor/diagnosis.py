@@ -160,8 +160,9 @@ class Diagnosis:
                     f"a module, {said(r.winner or '')}, takes the name {r.name}: no folder of it is searched"
                 )
             else:
-                hidden = ", ".join(said(p.folder) for p in r.hidden if p not in r.shadowed + r.left_empty)
-                text = f"{r.name}: Python takes {said(r.winner or '')} and hides {hidden}"
+                hidden = ", ".join(said(p.folder) for p in r.hiding)
+                takes = f"takes {said(r.winner)}" if r.winner else f"imports it as {self._namespace_of(r)}"
+                text = f"{r.name}: Python {takes} and hides {hidden}"
             found.append(Finding(Cause.HIDDEN_PORTION, r.name, text))
         for r in self.reports:
             for p in r.skipped_inits:
@@ -236,15 +237,22 @@ class Diagnosis:
             found.append(Finding(Cause.CANNOT_TELL, "", text))
         return found
 
-    def _skipped_text(self, r: Report, p: Portion) -> str:
-        takers = " and ".join(
+    @staticmethod
+    def _namespace_of(r: Report) -> str:
+        """The folders a namespace package's name is made of, in words (an empty one said to be so)."""
+        folders = " and ".join(
             said(q.folder) + (" (no file in it: an uninstall left it)" if q.kind == Kind.EMPTY else "")
             for q in r.takers
         )
+        return f"a namespace package of {folders}"
+
+    def _skipped_text(self, r: Report, p: Portion) -> str:
         init, binds = self.binds.get(_key(p.folder), (p.folder, []))
         lost = f" ({', '.join(binds)} cannot be imported from {r.name})" if binds else ""
         still = ", though what is below it still imports, through its import hook" if p in r.bypassed else ""
-        return f"{r.name}: Python imports it as a namespace package of {takers}, so {said(init)} never runs{lost}{still}"
+        return (
+            f"{r.name}: Python imports it as {self._namespace_of(r)}, so {said(init)} never runs{lost}{still}"
+        )
 
     def _notes(self) -> list[Finding]:
         unimportable = self.unimportable

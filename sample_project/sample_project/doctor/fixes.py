@@ -205,11 +205,9 @@ def _skipped_init(d: Diagnosis, env: Environment, command: str) -> list[Fix]:
     fixes: list[Fix] = []
     deleted: list[str] = []  # a name's folders go with its parent's (reports come top level first)
     for report in d.reports:
-        takers = [
-            p for p in empty_takers(report) if not p.folder.startswith(tuple(f + os.sep for f in deleted))
-        ]
+        takers = [p for p in empty_takers(report) if not _key(p.folder).startswith(tuple(deleted))]
         causes = [Cause.HIDDEN_PORTION] * report.collision + [Cause.SKIPPED_INIT] * bool(report.skipped_inits)
-        deleted += [p.folder for p in takers]
+        deleted += [_key(p.folder) + os.sep for p in takers]
         if empty_takers(report) and not takers:
             continue  # deleting a parent's folder deletes these
         if takers and causes:

@@ -80,7 +80,7 @@ def render_name(report: Report, verbose: bool = False) -> list[str]:
     """The evidence for one name: a line for it, then a line per folder (its role, kind and owner)."""
     word, why = state_of(report)
     out = wrap(f"{report.name}: {word}: {why}") if why else [f"{report.name}: {word}"]
-    if word == "ok" and not verbose and not report.bypassed:
+    if word == "ok" and not verbose:
         count = len(report.portions)
         if report.resolved in (Kind.BUILTIN, Kind.FROZEN):
             return [f"{report.name}: ok, inside the interpreter"]
