@@ -1097,3 +1097,21 @@ def test_empty_folders_an_uninstall_left_ahead_of_an_editable_finder_and_their_h
         0,
         "healthy: every folder of every shared name is searched",  # hn: the folder left, the link tree's
     ), healthy.output
+
+
+def test_a_reader_that_stops_early_gets_the_verdict_s_status_and_no_traceback(doctor_pyz, tmp_path):
+    """``doctor | head -1`` or ``| grep -q``: the reader may be gone before the report is written; the doctor then exits with the verdict's own status and says nothing on stderr (no BrokenPipeError traceback)."""
+    command = [sys.executable, str(doctor_pyz)]
+    whole = subprocess.run(command, capture_output=True, text=True, env=hermetic_env(), cwd=tmp_path)
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before anything is written
+    try:
+        cut = subprocess.run(
+            command, stdout=write, stderr=subprocess.PIPE, text=True, env=hermetic_env(), cwd=tmp_path
+        )
+    finally:
+        os.close(write)
+    assert whole.stdout.startswith(
+        ("healthy: ", "collision: ", "broken: ", "stale: ", "missing: ", "cannot-tell: ")
+    )
+    assert (cut.returncode, cut.stderr) == (whole.returncode, "")

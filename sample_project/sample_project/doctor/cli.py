@@ -158,5 +158,8 @@ def main(argv: list[str] | None = None, prog: str | None = None, command: str | 
         parser.print_usage(sys.stderr)
         print(f"{parser.prog}: error: {error}", file=sys.stderr)
         return 2
-    print(text)
+    try:
+        print(text, flush=True)
+    except BrokenPipeError:  # `| head` read what it wanted: the verdict's exit status still holds
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so exit's flush is quiet
     return status
