@@ -1115,3 +1115,14 @@ def test_a_reader_that_stops_early_gets_the_verdict_s_status_and_no_traceback(do
         ("healthy: ", "collision: ", "broken: ", "stale: ", "missing: ", "cannot-tell: ")
     )
     assert (cut.returncode, cut.stderr) == (whole.returncode, "")
+
+
+def test_a_folder_whose_cache_holds_more_than_bytecode_is_not_empty(tmp_path):
+    """What the help deletes whole (``rm -r`` of a folder an uninstall left) holds nothing but folders and bytecode caches: a ``.pyc`` in a ``__pycache__`` leaves the folder empty, any other file there does not."""
+    cache = tmp_path / "ns" / "sub" / "__pycache__"
+    cache.mkdir(parents=True)
+    (cache / "mod.cpython-311.pyc").write_bytes(b"")
+    files = load_doctor().files.Files()
+    assert not files.holds_files(tmp_path / "ns")
+    (cache / "notes.txt").write_text("not bytecode\n")
+    assert load_doctor().files.Files().holds_files(tmp_path / "ns")

@@ -151,10 +151,12 @@ class Files:
         folder = str(folder)
         if self.is_dir(folder):
             try:
-                for _, dirs, names in os.walk(folder, onerror=self._raise):
-                    if names:
+                for where, _, names in os.walk(folder, onerror=self._raise):
+                    # In a __pycache__, a file that is not bytecode is a file too: the help deletes
+                    # such a folder whole (rm -r), and must not take anything else with it.
+                    cache = os.path.basename(where) == "__pycache__"
+                    if any(not (cache and name.endswith(".pyc")) for name in names):
                         return True
-                    dirs[:] = [d for d in dirs if d != "__pycache__"]
             except OSError as error:
                 self.refused(folder, error)
                 return True  # cannot tell: say nothing rather than something wrong
