@@ -1020,13 +1020,14 @@ HOOKED = {
     ),
     "hk/__init__.py": "VALUE = 1\n",
     "hk/other.py": "",
+    "hk/mod.py": "VALUE = 1\n",
     "hk/sub/__init__.py": "",
     "hk/sub/leaf.py": "",
     "solo/__init__.py": "VALUE = 1\n",
     "hn/sub/__init__.py": "VALUE = 1\n",
     "hn/sub/leaf.py": "",
 }
-IMPORTS = ["hk.other", "hk.sub.leaf", "hk.VALUE", "solo.VALUE", "hn.sub.leaf", "hn.sub.VALUE"]
+IMPORTS = ["hk.other", "hk.mod.VALUE", "hk.sub.leaf", "hk.VALUE", "solo.VALUE", "hn.sub.leaf", "hn.sub.VALUE"]
 # Each as a user writes it: import the module, or from the package import VALUE.
 TRY_IMPORTS = """
 import sys
@@ -1041,18 +1042,19 @@ for name in sys.argv[1:]:
 
 
 def test_empty_folders_an_uninstall_left_ahead_of_an_editable_finder_and_their_help(make_scenario):
-    """Folders an uninstall left in site-packages (a __pycache__ only) ahead of setuptools' editable finder: PathFinder makes each name a namespace package of them before the finder is asked, so each __init__ the finder maps never runs (what it binds cannot be imported), while the finder still serves the immediate children of a mapped name. The doctor names what is lost and only that (hk.sub.leaf, not hk.other), says skipped-init for each skipped __init__, as text and as JSON, finds hn.sub below a name only the finder's namespace list names, and its help deletes the empty folders: pasted, everything imports and the doctor is healthy."""
+    """Folders an uninstall left in site-packages (a __pycache__ only) ahead of setuptools' editable finder: PathFinder makes each name a namespace package of them before the finder is asked, so each __init__ the finder maps never runs (what it binds cannot be imported), while the finder still serves the immediate children of a mapped name. The doctor names what is lost and only that (hk.mod and hk.sub.leaf, not hk.other), says skipped-init for each skipped __init__, as text and as JSON, finds hn.sub below a name only the finder's namespace list names, and its help deletes the empty folders: pasted, everything imports and the doctor is healthy."""
     s = make_scenario()
     project = s.project("shape-hooked")
     for relative, text in HOOKED.items():
         (project / relative).parent.mkdir(parents=True, exist_ok=True)
         (project / relative).write_text(text)
     assert s.install("shape-hooked", "editable").returncode == 0, s.log
-    for folder in ("hk/sub", "solo", "hn/sub"):
+    for folder in ("hk/sub", "hk/mod", "solo", "hn/sub"):
         (s.venv.site_packages / folder / "__pycache__").mkdir(parents=True)
     before = s.venv.execute([str(s.venv.python), "-c", TRY_IMPORTS, *IMPORTS]).output.splitlines()
     assert before == [
         "hk.other ok",
+        "hk.mod.VALUE ImportError",  # hk.mod is the leftover folder, an empty namespace package
         "hk.sub.leaf ModuleNotFoundError",
         "hk.VALUE ImportError",
         "solo.VALUE ImportError",
@@ -1064,7 +1066,7 @@ def test_empty_folders_an_uninstall_left_ahead_of_an_editable_finder_and_their_h
     report, as_json = s.doctor("--accept", "import-hook"), json.loads(s.doctor("--json").output)
     text = flat(report.output)
     assert text.startswith(
-        "collision: hk.sub.leaf cannot be imported: Python imports hk, hk.sub as a namespace package of other"
+        "collision: hk.mod, hk.sub.leaf cannot be imported: Python imports hk, hk.sub as a namespace package of other"
         " folders and never searches the hidden ones"
     ), report.output
     site = here(s, s.venv.site_packages)

@@ -289,8 +289,8 @@ class Diagnosis:
                     Cause.SHADOWED_MODULE,
                     p.folder,
                     f"{said(p.folder)} (owner: {p.owner or 'none found'}) is a module named {r.name}, shadowed"
-                    f" by the package Python imports ({said(r.winner or '')}): it cannot be imported, and it"
-                    " hides nothing of the package",
+                    f" by the package Python imports ({said(r.winner) if r.winner else 'a namespace package'}):"
+                    " it cannot be imported, and it hides nothing of the package",
                 )
                 for r in self.reports
                 for p in r.shadowed

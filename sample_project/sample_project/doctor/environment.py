@@ -375,11 +375,16 @@ class Environment:
                 where = [served.winner] if served.winner else served.path or []
                 if not (served.imported and any(_key(f).startswith(inside) for f in where)):
                     found.append(f"{name}.{child}")
-            elif depth < 3:
+            else:
                 below = [os.path.join(f, child) for f in hidden if self.files.is_dir(os.path.join(f, child))]
-                found += self._lost(
-                    f"{name}.{child}", below, [os.path.join(f, child) for f in kept], depth + 1
-                )
+                if not below and self.resolve(f"{name}.{child}").kind == Kind.NAMESPACE:
+                    # A module only a hidden folder offers, where a kept folder has a folder of that
+                    # name: PathFinder makes it an empty namespace package instead (a leftover folder).
+                    found.append(f"{name}.{child}")
+                elif depth < 3:
+                    found += self._lost(
+                        f"{name}.{child}", below, [os.path.join(f, child) for f in kept], depth + 1
+                    )
         return found
 
     def _module_names(self, folder: str) -> set[str]:

@@ -147,7 +147,7 @@ def pep420_fix(env: Environment, levels: list[Report], cause: Cause, command: st
 
 def _hidden_portion(d: Diagnosis, env: Environment, command: str) -> list[Fix]:
     fixes: list[Fix] = []
-    hidden = [r for r in d.hidden if not r.module_wins and not empty_takers(r)]
+    hidden = [r for r in d.hidden if not r.module_wins and not empty_takers(env, r)]
     if hidden:
         # Every shared level below a colliding one too: fixing the top alone leaves the next one colliding.
         below = [
@@ -156,7 +156,11 @@ def _hidden_portion(d: Diagnosis, env: Environment, command: str) -> list[Fix]:
             if name not in {r.name for r in d.reports} and any(name.startswith(r.name + ".") for r in hidden)
         ]
         levels = [r for r in d.reports if r in hidden or any(r.name.startswith(h.name + ".") for h in hidden)]
-        fixes += pep420_fix(env, levels + [r for r in below if r.portions], Cause.HIDDEN_PORTION, command)
+        planned = pep420_fix(env, levels + [r for r in below if r.portions], Cause.HIDDEN_PORTION, command)
+        if any(r.skipped_inits for r in hidden):  # it also makes the skipped __init__ run (or go)
+            for fix in planned:
+                fix.causes.append(Cause.SKIPPED_INIT)
+        fixes += planned
     for report in d.hidden:
         if report.module_wins:
             module = next(p for p in report.portions if _key(p.folder) == _key(report.winner or ""))
@@ -180,14 +184,17 @@ def _hidden_portion(d: Diagnosis, env: Environment, command: str) -> list[Fix]:
     return fixes
 
 
-def empty_takers(report: Report) -> list[Portion]:
+def empty_takers(env: Environment, report: Report) -> list[Portion]:
     """The folders that take ``report``'s name ahead of an import hook, if they are what an uninstall left
     behind (no file in them, bytecode caches aside, and on disk, not in an archive): deleting them loses
-    nothing, and Python then asks the hook. Else none."""
+    nothing, and Python then asks the hook. Else none: also where another editable install's placeholder
+    entry (setuptools' namespace path hook) is in the name's ``__path__``, which deleting them leaves."""
     takers = report.takers
     hooked = [p for p in report.hiding + report.skipped_inits if p.kind != Kind.MODULE]
+    placeholder = any(os.path.basename(p) in env.placeholders for p in env.resolve(report.name).path or [])
     if (
-        report.resolved != Kind.NAMESPACE
+        placeholder
+        or report.resolved != Kind.NAMESPACE
         or not takers
         or not hooked
         or not all(p.kind == Kind.EMPTY and not in_zip_archive(p.folder) for p in takers)
@@ -205,10 +212,11 @@ def _skipped_init(d: Diagnosis, env: Environment, command: str) -> list[Fix]:
     fixes: list[Fix] = []
     deleted: list[str] = []  # a name's folders go with its parent's (reports come top level first)
     for report in d.reports:
-        takers = [p for p in empty_takers(report) if not _key(p.folder).startswith(tuple(deleted))]
+        empty = empty_takers(env, report)
+        takers = [p for p in empty if not _key(p.folder).startswith(tuple(deleted))]
         causes = [Cause.HIDDEN_PORTION] * report.collision + [Cause.SKIPPED_INIT] * bool(report.skipped_inits)
         deleted += [_key(p.folder) + os.sep for p in takers]
-        if empty_takers(report) and not takers:
+        if empty and not takers:
             continue  # deleting a parent's folder deletes these
         if takers and causes:
             one = len(takers) == 1
