@@ -102,7 +102,7 @@ def merged_by_checkers(env: Environment, reports: list[Report]) -> list[Merged]:
         if not r.collision or r.module_wins:
             continue
         for portion in r.hidden:
-            if portion.kind in (Kind.EMPTY, Kind.MODULE) or portion.via.startswith(tuple(_HOOKS)):
+            if portion.kind in (Kind.EMPTY, Kind.MODULE) or portion.by_hook:
                 continue
             if any(Path(m.folder) in Path(portion.folder).parents for m in found):
                 continue  # the note on the enclosing name already covers this folder
