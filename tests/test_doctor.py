@@ -486,7 +486,7 @@ def test_the_installed_doctor_runs_from_any_folder(make_scenario, tmp_path):
     version = s.venv.execute([s.venv.python, "-m", "sample_project.doctor", "--version"], cwd=elsewhere)
 
     assert imported.returncode == 0, imported.output
-    assert version.output.startswith("python -m sample_project.doctor 2.2 (JSON schema 2)")
+    assert version.output.startswith("python -m sample_project.doctor 2.3 (JSON schema 3)")
 
 
 def test_the_doctor_runs_as_a_single_file_copied_anywhere(make_scenario, tmp_path, doctor_pyz):
@@ -961,7 +961,7 @@ def test_quiet_prints_the_verdict_line_only_and_version_names_the_schema(make_sc
 
     assert (quiet.returncode, quiet.output) == (1, report.output.split("\n\n")[0] + "\n")
     assert version.returncode == 0
-    assert version.output.startswith("python -m sample_project.doctor 2.2 (JSON schema 2)")
+    assert version.output.startswith("python -m sample_project.doctor 2.3 (JSON schema 3)")
 
 
 def documented_json() -> dict[str, str]:
@@ -991,7 +991,7 @@ def test_the_json_report_is_the_documented_schema(make_scenario, tmp_path):
     for payload, verdict in ((collision, "collision"), (removed, "broken"), (accepted, "healthy")):
         assert sorted(payload) == sorted(documented)
         assert (payload["schema"], payload["verdict"], payload["status"]) == (
-            2,
+            3,
             verdict,
             1 if verdict != "healthy" else 0,
         )
@@ -1002,6 +1002,9 @@ def test_the_json_report_is_the_documented_schema(make_scenario, tmp_path):
         for fix in payload["fixes"]:
             assert sorted(fix) == ["causes", "commands", "stopgap", "text"]
     assert collision["causes"] == ["hidden-portion"]
+    for name in collision["reports"]:  # each key of a name's report and of its folders is documented
+        for key in [*name, *(key for portion in name["portions"] for key in portion)]:
+            assert f"`{key}`" in documented["reports"], key
     assert [fix["commands"] for fix in collision["fixes"]] == [help_commands(report.output)]
     assert removed["causes"] == ["removed"]
     assert (accepted["causes"], accepted["fixes"]) == ([], [])
@@ -1066,8 +1069,8 @@ def test_empty_folders_an_uninstall_left_ahead_of_an_editable_finder_and_their_h
     report, as_json = s.doctor("--accept", "import-hook"), json.loads(s.doctor("--json").output)
     text = flat(report.output)
     assert text.startswith(
-        "collision: hk.mod, hk.sub.leaf cannot be imported: Python imports hk, hk.sub as a namespace package of other"
-        " folders and never searches the hidden ones"
+        "collision: hk.mod, hk.sub.leaf cannot be imported: Python imports hk, hk.mod, hk.sub as a namespace package of"
+        " other folders and never searches the hidden ones"
     ), report.output
     site = here(s, s.venv.site_packages)
     for name, init, still in (
@@ -1094,6 +1097,90 @@ def test_empty_folders_an_uninstall_left_ahead_of_an_editable_finder_and_their_h
     assert [r.returncode for r in s.follow_help(report)] == [0] * 3, s.log
     after = s.venv.execute([str(s.venv.python), "-c", TRY_IMPORTS, *IMPORTS]).output.splitlines()
     assert after == [f"{name} ok" for name in IMPORTS]
+    healthy = s.doctor()
+    assert (healthy.returncode, healthy.output.splitlines()[0]) == (
+        0,
+        "healthy: no package name is provided by more than one folder or distribution",
+    ), healthy.output
+
+
+PLACEHOLDER_PROJECTS = {
+    # ns is a regular package here, and solo a module (py-modules) its finder alone offers.
+    "shape-regular": {
+        "pyproject.toml": (
+            '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n\n'
+            '[project]\nname = "shape-regular"\nversion = "1.0"\n\n'
+            '[tool.setuptools]\npackages = ["ns"]\npy-modules = ["solo"]\n'
+        ),
+        "ns/__init__.py": "VALUE = 1\n",
+        "ns/values.py": "VALUE = 1\n",
+        "solo.py": "VALUE = 1\n",
+    },
+    # Only ns.b is listed: the finder's NAMESPACES has ns with no folder, its placeholder entry takes it.
+    "shape-placeholder": {
+        "pyproject.toml": (
+            '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n\n'
+            '[project]\nname = "shape-placeholder"\nversion = "1.0"\n\n'
+            '[tool.setuptools]\npackages = ["ns.b"]\n'
+        ),
+        "ns/b/__init__.py": "",
+    },
+}
+PLACEHOLDER_IMPORTS = ["ns.values", "ns.b", "ns.VALUE", "solo.VALUE"]
+
+
+def test_a_placeholder_entry_and_an_empty_folder_take_names_ahead_of_an_editable_finder(make_scenario):
+    """Another editable install's placeholder path entry, and an empty folder an uninstall left, each take a name before setuptools' editable finder is asked (both false healthy verdicts before doctor 2.3); the doctor says so, as text and JSON, and its help, pasted, makes both import.
+
+    The other install lists ns only as a namespace (setuptools' placeholder path entry), so PathFinder
+    makes ns a namespace package of no folder and the ns/__init__.py the first install maps never runs;
+    the empty solo/ takes solo, a module (py-modules) only the finder offers."""
+    s = make_scenario()
+    for name, files in PLACEHOLDER_PROJECTS.items():
+        for relative, text in files.items():
+            (s.project(name) / relative).parent.mkdir(parents=True, exist_ok=True)
+            (s.project(name) / relative).write_text(text)
+        assert s.install(name, "editable").returncode == 0, s.log
+    (s.venv.site_packages / "solo" / "__pycache__").mkdir(parents=True)
+    before = s.venv.execute([str(s.venv.python), "-c", TRY_IMPORTS, *PLACEHOLDER_IMPORTS]).output.splitlines()
+    assert before == ["ns.values ok", "ns.b ok", "ns.VALUE ImportError", "solo.VALUE ImportError"]
+
+    report, as_json = s.doctor("--accept", "import-hook"), json.loads(s.doctor("--json").output)
+    text = flat(report.output)
+    site = here(s, s.venv.site_packages)
+    init = here(s, s.project("shape-regular") / "ns" / "__init__.py")
+    assert text.startswith(
+        "collision: solo cannot be imported: Python imports solo as a namespace package of empty folders an"
+        " uninstall left, and never asks the import hook that offers the module"
+    ), report.output
+    assert (
+        "skipped-init: ns: Python imports it as a namespace package of no folder, through the placeholder"
+        " path entry of shape-placeholder (editable)'s editable finder, which lists ns as a namespace"
+        f" package, so {init} never runs (VALUE cannot be imported from ns), though what is below it still"
+        " imports, through its import hook"
+    ) in text, report.output
+    assert f"hides {here(s, s.project('shape-regular') / 'solo.py')} module, shape-regular (editable)" in text
+    # Accepted, a name's own line says so: the verdict no longer counts it.
+    accepted = s.doctor("--accept", "skipped-init", "--accept", "import-hook").output
+    assert "\nns: collision (accepted): Python never runs the __init__ of 1 folder of 1\n" in accepted, (
+        accepted
+    )
+    assert "\nsolo: collision: Python takes 1 of 2 folders\n" in accepted, accepted
+    assert (as_json["verdict"], as_json["causes"]) == ("collision", ["hidden-portion", "skipped-init"])
+    assert sorted((f["cause"], f["subject"]) for f in as_json["findings"] if f["cause"] != "import-hook") == [
+        ("hidden-portion", "solo"),
+        ("skipped-init", "ns"),
+    ]
+    assert help_commands(report.output) == [
+        f"rm -- {shlex.quote(init)}",
+        f"{shlex.quote(here(s, s.venv.python))} -m pip install -e {shlex.quote(here(s, s.project('shape-regular')))}",
+        f"rm -r -- {shlex.quote(os.path.join(site, 'solo'))}",
+    ]
+
+    # The help says to move what the __init__ defines into a module first: ns.values has VALUE already.
+    assert [r.returncode for r in s.follow_help(report)] == [0] * 3, s.log
+    after = s.venv.execute([str(s.venv.python), "-c", TRY_IMPORTS, "ns.values.VALUE", "ns.b", "solo.VALUE"])
+    assert after.output.splitlines() == ["ns.values.VALUE ok", "ns.b ok", "solo.VALUE ok"]
     healthy = s.doctor()
     assert (healthy.returncode, healthy.output.splitlines()[0]) == (
         0,

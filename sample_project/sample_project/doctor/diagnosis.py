@@ -244,6 +244,12 @@ class Diagnosis:
             said(q.folder) + (" (no file in it: an uninstall left it)" if q.kind == Kind.EMPTY else "")
             for q in r.takers
         )
+        if not folders:  # only setuptools' placeholder entries take it
+            finders = " and ".join(f"{owner}'s" for owner in r.placeholders)
+            return (
+                f"a namespace package of no folder, through the placeholder path entry of {finders} editable"
+                f" finder, which lists {r.name} as a namespace package"
+            )
         return f"a namespace package of {folders}"
 
     def _skipped_text(self, r: Report, p: Portion) -> str:

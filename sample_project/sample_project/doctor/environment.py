@@ -19,7 +19,7 @@ from .files import key as _key
 from .finders import unmodelled
 from .imports import ImportSystem
 from .inits import init_effect
-from .installed import Distribution, installed_distributions
+from .installed import Distribution, installed_distributions, owner_of
 from .legacy import pkg_lines
 from .specs import CannotTell, Kind, Resolution
 
@@ -32,11 +32,8 @@ class Portion:
     kind: Kind  # regular, pkgutil, pkg_resources, namespace (PEP 420), module, unknown, broken
     via: str
     owner: str | None = None
-
-    @property
-    def by_hook(self) -> bool:
-        """Reached through an import hook on sys.meta_path (an editable install's), not a path entry."""
-        return self.via.startswith(("editable finder ", "editables redirector "))
+    # Reached through an import hook on sys.meta_path (an editable install's), not a path entry.
+    by_hook: bool = False
 
 
 @dataclass
@@ -56,6 +53,9 @@ class Report:
     skipped_inits: list[Portion] = field(default_factory=list)
     # Those of them below which nothing is lost: setuptools' editable finder still serves each child.
     bypassed: list[Portion] = field(default_factory=list)
+    # The owners of setuptools' placeholder path entries in the name's __path__ (an editable finder
+    # that lists the name in NAMESPACES): PathFinder takes the name through them as well.
+    placeholders: list[str] = field(default_factory=list)
 
     @property
     def takers(self) -> list[Portion]:
@@ -65,8 +65,15 @@ class Report:
     @property
     def shadowed(self) -> list[Portion]:
         """Modules a package hides. A module is no portion of a package (FileFinder prefers the package in
-        one folder, PathFinder the first folder's): every portion of the package is still searched."""
-        return [p for p in self.hidden if p.kind == Kind.MODULE] if self.resolved != Kind.MODULE else []
+        one folder, PathFinder the first folder's): every portion of the package is still searched. Not
+        a module an import hook offers where the package is nothing but empty folders an uninstall left:
+        PathFinder took the name before the hook was asked, and the module is all the name had."""
+        if self.resolved == Kind.MODULE:
+            return []
+        nothing = (
+            bool(self.takers) and all(p.kind == Kind.EMPTY for p in self.takers) and not self.placeholders
+        )
+        return [p for p in self.hidden if p.kind == Kind.MODULE and not (nothing and p.by_hook)]
 
     @property
     def left_empty(self) -> list[Portion]:
@@ -170,18 +177,18 @@ class Environment:
         parts = name.split(".")
         seen: dict[str, Portion] = {}
 
-        def add(folder: Path, via: str) -> None:
+        def add(folder: Path, via: str, by_hook: bool = False) -> None:
             found = portion_kind(self.files, folder)
             if found is None:
                 return
             if found[0] == Kind.MODULE:
-                seen.setdefault(_key(found[1]), Portion(found[1], Kind.MODULE, via))
+                seen.setdefault(_key(found[1]), Portion(found[1], Kind.MODULE, via, None, by_hook))
                 # FileFinder takes the module over a folder without __init__ beside it: that
                 # folder's files are a namespace portion no path entry leads to.
                 if self.files.folder_or_zip_folder(folder) and _key(folder) not in seen:
-                    seen[_key(folder)] = Portion(str(folder), Kind.NAMESPACE, via)
+                    seen[_key(folder)] = Portion(str(folder), Kind.NAMESPACE, via, None, by_hook)
             elif _key(folder) not in seen:
-                seen[_key(folder)] = Portion(found[1], found[0], via)
+                seen[_key(folder)] = Portion(found[1], found[0], via, None, by_hook)
 
         for entry in self.path:
             if entry in self.placeholders or not isinstance(entry, str):
@@ -190,13 +197,17 @@ class Environment:
         for finder in self.finders:
             for key, folder in finder.mapping.items():
                 if name == key or name.startswith(key + "."):
-                    add(Path(folder, *name[len(key) :].split(".")[1:]), f"editable finder {finder.module}")
+                    add(
+                        Path(folder, *name[len(key) :].split(".")[1:]),
+                        f"editable finder {finder.module}",
+                        True,
+                    )
             for folder in finder.namespaces.get(name, []):
-                add(Path(folder), f"editable finder {finder.module}")
+                add(Path(folder), f"editable finder {finder.module}", True)
         for redirection in self.redirections:
             if name == redirection.name or name.startswith(redirection.name + "."):
                 below = name[len(redirection.name) :].split(".")[1:]
-                add(Path(redirection.folder, *below), f"editables redirector {redirection.module}")
+                add(Path(redirection.folder, *below), f"editables redirector {redirection.module}", True)
         # The folders a NAME.pkg file lists where extend_path would read it: portions whether
         # or not a pkgutil-style __init__ reads them (a regular one never does).
         parent, _, last = name.rpartition(".")
@@ -265,7 +276,17 @@ class Environment:
             resolution.finder,
             skipped,
             [p for p in skipped if not self._lost(name, [p.folder], kept)],
+            self._placeholder_owners(resolution.path or []),
         )
+
+    def _placeholder_owners(self, path: list[str]) -> list[str]:
+        """Who added each setuptools placeholder entry of a ``__path__``: the editable install whose finder it is."""
+        owners = []
+        for finder in self.finders:
+            if finder.placeholder and any(os.path.basename(p) == finder.placeholder for p in path):
+                dist = owner_of(self.distributions, finder.file)
+                owners.append(dist.describe() if dist else finder.module)
+        return owners
 
     def shared_names(self) -> list[str]:
         """Every package name that more than one folder provides (top level first, then inside those)."""
@@ -282,9 +303,9 @@ class Environment:
                 for key in finder.mapping
                 if key.startswith(name + ".")
             }
-            if len(portions) < 2 and not mapped:
+            if len(portions) < 2 and not mapped and not self._taken_elsewhere(name, portions):
                 continue
-            if len(portions) > 1:
+            if len(portions) > 1 or self._taken_elsewhere(name, portions):
                 shared.append(name)
             children = set(mapped)
             for portion in portions:
@@ -295,6 +316,16 @@ class Environment:
                     }
             pending = sorted(children) + pending
         return shared
+
+    def _taken_elsewhere(self, name: str, portions: list[Portion]) -> bool:
+        """One folder provides ``name``, yet Python imports it from none: through a setuptools placeholder
+        entry (another editable install lists the name as a namespace), so that folder is a second source."""
+        resolution = self.resolve(name)
+        path = resolution.path or []
+        if len(portions) != 1 or resolution.kind != Kind.NAMESPACE:
+            return False
+        through = any(os.path.basename(p) in self.placeholders for p in path)
+        return through and _key(portions[0].folder) not in {_key(p) for p in path}
 
     def shared_by_distributions(self) -> list[str]:
         """Package names whose one folder holds files of more than one distribution (azure-core and azure-storage-blob share azure/)."""
@@ -357,8 +388,8 @@ class Environment:
     def lost_names(self, report: Report) -> list[str]:
         """What cannot be imported because of ``report``'s hidden folders: the names they hold, a few
         levels down, that no folder Python searches holds."""
-        if report.module_wins:
-            return [report.name]
+        if report.module_wins or any(p.kind == Kind.MODULE for p in report.hiding):
+            return [report.name]  # the module is all the name had
         kept = [p.folder for p in report.takers if p.kind != Kind.MODULE]
         return self._lost(report.name, [p.folder for p in report.hiding if p.kind != Kind.MODULE], kept)
 

@@ -190,7 +190,7 @@ def empty_takers(env: Environment, report: Report) -> list[Portion]:
     nothing, and Python then asks the hook. Else none: also where another editable install's placeholder
     entry (setuptools' namespace path hook) is in the name's ``__path__``, which deleting them leaves."""
     takers = report.takers
-    hooked = [p for p in report.hiding + report.skipped_inits if p.kind != Kind.MODULE]
+    hooked = report.hiding + report.skipped_inits
     placeholder = any(os.path.basename(p) in env.placeholders for p in env.resolve(report.name).path or [])
     if (
         placeholder

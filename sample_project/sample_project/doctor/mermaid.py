@@ -12,7 +12,7 @@ from __future__ import annotations
 from .diagnosis import Diagnosis
 from .display import shown, unbroken
 from .environment import Report
-from .render import Role, role_of, state_of, verdict_line
+from .render import Role, accepted_names, role_of, state_of, verdict_line
 
 # The arrow and the style of each role.
 _ARROWS = {
@@ -47,9 +47,9 @@ def _label(*lines: str) -> str:
     return '"' + "<br/>".join(escaped) + '"'
 
 
-def _name(report: Report, index: int) -> list[str]:
+def _name(report: Report, index: int, accepted: bool) -> list[str]:
     node = f"n{index}"
-    lines = [f"  {node}([{_label(f'import {report.name}', state_of(report)[0])}])"]
+    lines = [f"  {node}([{_label(f'import {report.name}', state_of(report, accepted)[0])}])"]
     for number, portion in enumerate(report.portions, 1):
         role = role_of(report, portion)
         folder = f"{node}_{number}"
@@ -64,8 +64,9 @@ def picture(d: Diagnosis) -> str:
     """The flowchart, in a Mermaid code block's body (without the fences), titled with the verdict line."""
     title = unbroken(verdict_line(d, d.open_problems())[0]).replace("\\", "\\\\").replace('"', '\\"')
     out = ["---", f'title: "{title}"', "---", "flowchart LR"]
+    accepted = accepted_names(d)
     for index, report in enumerate(d.reports):
-        out += _name(report, index)
+        out += _name(report, index, report.name in accepted)
     used = {role_of(report, portion) for report in d.reports for portion in report.portions}
     out += [f"  classDef {_class(role)} {style}" for role, style in _STYLES.items() if role in used]
     return "\n".join(out)

@@ -58,17 +58,19 @@ def role_of(report: Report, portion: Portion) -> Role:
     return Role.SEARCHES
 
 
-def state_of(report: Report) -> tuple[str, str]:
-    """A name's state: ok, or what is wrong in a word and why (the report's line for it; the picture's box)."""
+def state_of(report: Report, accepted: bool = False) -> tuple[str, str]:
+    """A name's state: ok, or what is wrong in a word and why (the report's line for it; the picture's box).
+    ``accepted``: every collision finding of the name is one --accept names."""
+    collision = "collision (accepted)" if accepted else "collision"
     if report.cannot_tell:
         return "cannot tell", report.reason
     if report.module_wins:
-        return "collision", "a module takes the name"
+        return collision, "a module takes the name"
     if report.collision:
-        return "collision", f"Python takes 1 of {len(report.portions)} folders"
+        return collision, f"Python takes 1 of {len(report.portions)} folders"
     if report.skipped_inits:
         count = len(report.skipped_inits)
-        return "collision", f"Python never runs the __init__ of {_folders(count)} of {len(report.portions)}"
+        return collision, f"Python never runs the __init__ of {_folders(count)} of {len(report.portions)}"
     if report.broken:
         return "broken", f"its __init__ fails ({report.reason})"
     if report.unreachable:
@@ -76,9 +78,15 @@ def state_of(report: Report) -> tuple[str, str]:
     return "ok", ""
 
 
-def render_name(report: Report, verbose: bool = False) -> list[str]:
+def accepted_names(d: Diagnosis) -> set[str]:
+    """The names each of whose collision findings --accept names (and that have one)."""
+    collisions = [f for f in d.findings() if f.cause.verdict == Verdict.COLLISION]
+    return {f.subject for f in collisions} - {f.subject for f in collisions if not f.accepted}
+
+
+def render_name(report: Report, verbose: bool = False, accepted: bool = False) -> list[str]:
     """The evidence for one name: a line for it, then a line per folder (its role, kind and owner)."""
-    word, why = state_of(report)
+    word, why = state_of(report, accepted)
     out = wrap(f"{report.name}: {word}: {why}") if why else [f"{report.name}: {word}"]
     if word == "ok" and not verbose:
         count = len(report.portions)
@@ -122,6 +130,11 @@ def verdict_line(d: Diagnosis, problems: list[Finding]) -> tuple[str, Finding | 
     why = f"a regular package (an __init__) makes one folder the whole of {names} and hides the others"
     if all(r.resolved == Kind.NAMESPACE for r in hidden):
         why = f"Python imports {names} as a namespace package of other folders and never searches the hidden ones"
+    if all(r.resolved == Kind.NAMESPACE and all(p.kind == Kind.MODULE for p in r.hiding) for r in hidden):
+        why = (
+            f"Python imports {names} as a namespace package of empty folders an uninstall left, and never"
+            " asks the import hook that offers the module"
+        )
     if all(r.module_wins for r in hidden):
         why = f"a module takes the name {names}, so no folder of it is searched"
     return f"{verdict}: {what}{why}", first
@@ -164,7 +177,8 @@ def render(d: Diagnosis, verbose: bool = False, quiet: bool = False) -> str:
     if quiet:
         return "\n".join(out)
     _, first = verdict_line(d, problems)
-    evidence = [line for report in d.reports for line in render_name(report, verbose)]
+    accepted = accepted_names(d)
+    evidence = [line for r in d.reports for line in render_name(r, verbose, r.name in accepted)]
     evidence += [
         line
         for f in problems
