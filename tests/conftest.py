@@ -85,8 +85,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 _LONGEST = {
     "test_the_doctor_predicts_what_python_imports": 24,
     "readme": 17,  # the README walkthrough's xdist group: its set-up, then its tests
+    "test_the_demo_s_help_pasted_in_two_steps_passes_a_stale_install_and_ends_healthy": 8,
     "test_pasting_the_help_lines_of_the_demo_s_collision_ends_healthy": 7,
-    "test_an_editable_install_from_before_the_fix_is_named_stale": 7,
     "test_a_stale_build_folder_puts_the_deleted_init_back_and_the_doctor_names_it": 6,
     "test_every_pair_of_dimensions_is_generated": 6,
     "test_make_demo_shows_the_collision_then_the_fix": 5,

@@ -913,20 +913,10 @@ def test_a_portion_only_a_pkg_file_leads_to_is_listed(make_scenario, tmp_path):
 # --- A report people act on ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "modes",
-    [
-        (
-            "editable",
-            "editable",
-        ),  # the README's How to Run; the other two are make check's (30 s of make test)
-        pytest.param(("regular", "regular"), marks=FULL),
-        pytest.param(("regular", "editable"), marks=FULL),
-    ],
-    ids="+".join,
-)
+@FULL  # make test pastes the README's editable+editable help (test_pep420_fix.py), in two steps
+@pytest.mark.parametrize("modes", [("regular", "regular"), ("regular", "editable")], ids="+".join)
 def test_pasting_the_help_lines_of_the_demo_s_collision_ends_healthy(make_scenario, modes):
-    """The demo's two distributions installed as people install them, with pip, in a checkout whose path has spaces: the report main.py prints after the ImportError and the command's give the same verdict, and pasting every help: command, as printed, in the folder it ran in, makes the consumer print both results and the doctor say healthy, with no help and no note left for editors (no second round, no loop)."""
+    """The demo's two distributions installed as people install them, with pip, in a checkout whose path has spaces (both editable: test_the_demo_s_help_pasted_in_two_steps_passes_a_stale_install_and_ends_healthy): the report main.py prints after the ImportError and the command's give the same verdict, and pasting every help: command, as printed, in the folder it ran in, makes the consumer print both results and the doctor say healthy, with no help and no note left for editors (no second round, no loop)."""
     s = make_scenario()
     assert " " in str(s.workspace)
     assert s.install_both(*modes) == [0, 0]

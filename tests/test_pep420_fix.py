@@ -14,6 +14,7 @@ import subprocess
 
 from harness import (
     CONSUMER_OUTPUT,
+    DIAGNOSIS,
     DISTRIBUTIONS,
     DURABLE,
     FRAMEWORK,
@@ -23,6 +24,7 @@ from harness import (
     exception_line,
     fix_patch,
     flat,
+    help_commands,
     here,
 )
 
@@ -44,36 +46,48 @@ def test_pep420_patch_only_deletes_the_shared_init_files():
     assert modes == sorted(f"delete mode 100644 {path}" for path in SHARED_INITS)
 
 
-def test_an_editable_install_from_before_the_fix_is_named_stale(make_scenario):
-    """Applying the fix without reinstalling leaves setuptools' editable finders mapping regular packages that are gone: the consumer breaks, and the doctor says to reinstall, not to delete more files."""
+def test_the_demo_s_help_pasted_in_two_steps_passes_a_stale_install_and_ends_healthy(make_scenario):
+    """The demo's collision (both installed by ``pip install -e``, in a checkout whose path has spaces): main.py's report after the ImportError and the command's give the same verdict. Its help's deletions alone (the PEP 420 fix, applied without reinstalling) leave setuptools' editable finders mapping regular packages that are gone: the consumer breaks, and the doctor says stale and to reinstall, not to delete more files, with the very commands the help goes on with. Pasted, they end healthy, with no help and no note left for editors (no second round, no loop)."""
     s = make_scenario()
+    assert " " in str(s.workspace)
     assert s.install_both("editable", "editable") == [0, 0]
-    apply_fix("pep420", s.src)
+    consumer, collision = s.consumer(), s.doctor()
+    assert consumer.output.split(f"\n{DIAGNOSIS}\n")[1].splitlines()[0] == collision.output.splitlines()[0]
+    assert (collision.returncode, collision.output.split(":")[0]) == (1, "collision")
+    deletions = [c for c in help_commands(collision.output) if c.startswith("rm -- ")]
+    rest = help_commands(collision.output)[len(deletions) :]
+    assert len(deletions) == len(SHARED_INITS), collision.output
 
-    run = s.consumer()
-    report = s.doctor()
+    # The first step: what the patch does (tests/fixes/pep420.patch deletes these four files, no more).
+    assert [r.returncode for r in s.follow_help(collision, deletions)] == [0] * len(deletions)
+    assert all(not (s.src / init).exists() for init in SHARED_INITS)
+    run, stale = s.consumer(), s.doctor()
     assert exception_line(run.output) == "ModuleNotFoundError: No module named 'azurefunctions'"
-    assert report.returncode == 1
+    assert (stale.returncode, stale.output.split(":")[0]) == (1, "stale")
     python = here(s, s.venv.python)
     for dist in DISTRIBUTIONS:
         folder = here(s, s.project(dist) / "azurefunctions")
         assert (
             f"is stale: azurefunctions: recorded as a regular package, but {folder} has no __init__.py now"
-            in flat(report.output)
+            in flat(stale.output)
         )
-        assert f"\n    {python} -m pip install -e {here(s, s.project(dist))}\n" in report.output
-
+        assert f"\n    {python} -m pip install -e {here(s, s.project(dist))}\n" in stale.output
+    assert help_commands(stale.output) == rest
     as_json = json.loads(s.doctor("--json").output)
     assert (as_json["verdict"], as_json["causes"][-1]) == ("stale", "stale-finder")
     assert {entry["distribution"] for entry in as_json["stale_finders"]} == set(DISTRIBUTIONS)
 
-    # Pasted as printed: both reinstalled (then again without the import hook, for editors), the
-    # consumer runs and the doctor says healthy, with no note about editors left.
-    assert [r.returncode for r in s.follow_help(report)] == [0] * 4
+    # The second step: both reinstalled (then again without the import hook, for editors).
+    assert [r.returncode for r in s.follow_help(stale)] == [0] * len(rest), s.log
     assert s.consumer().output == CONSUMER_OUTPUT
     after = s.doctor()
-    assert after.returncode == 0
-    assert "note" not in after.output.split("note: diagnosed the import path")[0]
+    assert (after.returncode, after.output.splitlines()[0]) == (
+        0,
+        "healthy: every folder of every shared name is searched",
+    ), after.output
+    # Nothing left to act on, for Python or for editors: no help, and no note but where the doctor looked.
+    left = [line for line in after.output.splitlines() if line.startswith(("help", "note:"))]
+    assert [line.split(" of ")[0] for line in left] == ["note: diagnosed the import path"], after.output
 
 
 def test_a_stale_build_folder_puts_the_deleted_init_back_and_the_doctor_names_it(make_scenario):

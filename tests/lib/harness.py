@@ -485,11 +485,11 @@ class Scenario:
     def python(self, code: str) -> Result:
         return self.venv.execute([self.venv.python, "-c", code])
 
-    def follow_help(self, report: Result) -> list[Result]:
-        """Paste each command of a doctor's ``help:`` lines, in order, in the folder the doctor ran in, as a
-        user would: split as a POSIX shell splits it, pip's index being this machine's wheels (no network)
-        and its builds using the venv's own setuptools, as every other install of the tests does (no build
-        isolation). Stops after the first that fails."""
+    def follow_help(self, report: Result, commands: list[str] | None = None) -> list[Result]:
+        """Paste each command of a doctor's ``help:`` lines (or ``commands``, some of them), in order, in the
+        folder the doctor ran in, as a user would: split as a POSIX shell splits it, pip's index being this
+        machine's wheels (no network) and its builds using the venv's own setuptools, as every other install
+        of the tests does (no build isolation). Stops after the first that fails."""
         from toolchain import WHEELS
 
         # pip splits PIP_FIND_LINKS on whitespace (a checkout path may hold spaces): the folder goes as a URL.
@@ -498,7 +498,7 @@ class Scenario:
         offline = {**self.path_env(), "PIP_NO_INDEX": "1", "PIP_FIND_LINKS": WHEELS.as_uri()}
         offline["PIP_NO_BUILD_ISOLATION"] = "0"
         done: list[Result] = []
-        for command in help_commands(report.output):
+        for command in help_commands(report.output) if commands is None else commands:
             done.append(self.venv.execute(shlex.split(command), cwd=Path(report.cwd), extra_env=offline))
             if done[-1].returncode:
                 break
