@@ -17,12 +17,14 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import zipfile
 from itertools import combinations, count
 from pathlib import Path
 
 import pytest
 from doctor_pyz import build
+from filelock import FileLock
 from harness import DOCTOR, DOCTOR_README, ROOT, hermetic_env, memory_folder, new_folder, uv_binary
 from hypothesis import event, example, given, settings
 from hypothesis import strategies as st
@@ -46,15 +48,28 @@ from toolchain import bundled_wheel, pkg_resources_wheel
 ORACLE = ROOT / "tests" / "lib" / "oracle.py"
 
 
+def unpacked_pip(version: str) -> Path:
+    """The pip of placement pip: the release virtualenv seeds this interpreter's venvs with, unpacked once
+    per tool venv (beside virtualenv's own app-data), where the oracle's pip processes leave its bytecode:
+    unpacking and compiling it afresh cost each session about 1 s of CPU."""
+    wheel = bundled_wheel("pip", version)
+    folder = Path(sys.prefix, "oracle-pip", wheel.stem)
+    folder.parent.mkdir(exist_ok=True)
+    with FileLock(f"{folder}.lock"):
+        if not (folder / "pip").is_dir():
+            staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".unpacking "))
+            with zipfile.ZipFile(wheel) as opened:
+                opened.extractall(staging)
+            staging.rename(folder)
+    return folder
+
+
 class Oracle:
     """One interpreter's oracles: a real venv per creator (with setuptools 80 or none), a tests/lib/oracle.py process per creator and pkg_resources state, each made on first use."""
 
     def __init__(self, python: Path, version: str, workdir: Path) -> None:
         self.python, self.workdir = python, workdir
-        # The pip of placement pip: the release virtualenv seeds this interpreter's venvs with, unpacked.
-        self.pip = workdir / "pip"
-        with zipfile.ZipFile(bundled_wheel("pip", version)) as wheel:
-            wheel.extractall(self.pip)
+        self.pip = unpacked_pip(version)
         self.pyz = build(workdir / "doctor.pyz")  # the single file people copy
         self.venvs: dict[tuple[str, bool], Path] = {}
         self.processes: dict[tuple[str, str], subprocess.Popen] = {}
