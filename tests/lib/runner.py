@@ -260,7 +260,10 @@ class Workshop:
                 work = new_folder("static ", s.workspace)
                 seeds = static.SEEDS if legacy else ("0",)
                 spent = children_cpu()
-                answers, log = static.observe(Path(s.venv.python), work, imports, s.targets, roots, seeds)
+                cache = self.folder / "mypy cache"  # one for the run's trees
+                answers, log = static.observe(
+                    Path(s.venv.python), work, imports, s.targets, roots, seeds, mypy_cache=cache
+                )
                 cpu = children_cpu() - spent
                 self.static_cpu.append(cpu)
                 done.write_text(json.dumps({"answers": answers, "log": log, "cpu": cpu}), encoding="utf-8")

@@ -19,7 +19,7 @@ answer depends on the process: jedi runs once per PYTHONHASHSEED of ``SEEDS``
 where a shared package's ``__init__`` extends its ``__path__``
 (it collects candidate folders in a set, see SEEDS). How each tool is run and read:
 
-- mypy: ``--python-executable PY --config-file EMPTY --cache-dir /dev/null -O json``;
+- mypy: ``--python-executable PY --config-file EMPTY --cache-dir CACHE -O json`` (one cache for a run's trees);
 - basedpyright: ``--pythonpath PY --project CONFIG.json --outputjson`` (Node from a wheel);
 - ty: ``check --python PY --output-format gitlab`` (ty reads the venv's .pth files itself);
 - pyrefly: ``check --python-interpreter-path PY --output-format json``;
@@ -37,6 +37,7 @@ import ast
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -45,6 +46,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+from filelock import FileLock
 
 TOOLS = ("mypy", "basedpyright", "ty", "pyrefly", "zuban", "zuban-mypy", "jedi")
 EXECUTABLE_NAMES = {
@@ -155,6 +158,9 @@ class Context:
     extra_paths: list[Path]  # PYTHONPATH, as the program runs with it
     workdir: Path
     pinned_env: Mapping[str, str] = field(default_factory=dict)  # set on purpose (PYTHONHASHSEED=...)
+    # Where one run keeps mypy's cache of typeshed's standard library, the same for every tree (None:
+    # no cache): each run of mypy starts from a copy of it (0.2 s instead of 0.85 s a tree).
+    mypy_cache: Path | None = None
 
     def env(self) -> dict[str, str]:
         """The hermetic environment of a tool run: no inherited PYTHON*, PIP_*, tool settings, nor the user's
@@ -337,20 +343,36 @@ def parse_mypy_text(output: str, ctx: Context) -> list[Diagnostic]:
 # --- mypy
 
 
+def _stdlib_cache(ctx: Context, cmd: list[StrPath]) -> Path:
+    """A copy, for this run of mypy, of the cache mypy writes checking an empty module with ``cmd``'s
+    options (made once, by whichever process asks first)."""
+    assert ctx.mypy_cache is not None
+    with FileLock(f"{ctx.mypy_cache}.lock"):
+        if not ctx.mypy_cache.is_dir():
+            empty = ctx.write("empty.py", "")
+            warm = subprocess.run(
+                [*cmd, f"{ctx.mypy_cache}.new", empty], env=ctx.env(), cwd=ctx.workdir, capture_output=True
+            )
+            if warm.returncode:
+                raise RuntimeError(f"mypy failed on an empty module:\n{warm.stdout!r}{warm.stderr!r}")
+            Path(f"{ctx.mypy_cache}.new").rename(ctx.mypy_cache)
+    copy = ctx.workdir / "mypy cache"
+    shutil.copytree(ctx.mypy_cache, copy)
+    return copy
+
+
 def probe_mypy(ctx: Context, exe: str) -> ToolRun:
-    """mypy with ``-O json`` (one JSON object per diagnostic), no cache, an empty configuration file."""
+    """mypy with ``-O json`` (one JSON object per diagnostic), an empty configuration file, and a cache
+    that holds the standard library only, or none.
+
+    A cache that holds the consumer would not do: mypy takes a cached module whose content has not
+    changed as checked, and says nothing of it, not even its ``reveal_type``.
+    """
     env = ctx.env()
     version = tool_version(exe, ["--version"], env, r"mypy (\S+)")
     config = ctx.write("mypy.ini", "[mypy]\n")
-    cmd: list[StrPath] = [
-        exe,
-        "--python-executable",
-        ctx.python,
-        "--config-file",
-        config,
-        "--cache-dir",
-        os.devnull,
-    ]
+    cmd: list[StrPath] = [exe, "--python-executable", ctx.python, "--config-file", config, "--cache-dir"]
+    cmd += [_stdlib_cache(ctx, cmd) if ctx.mypy_cache else os.devnull]
     cmd += ["--no-color-output", "--no-error-summary", "-O", "json", ctx.consumer]
     run = run_tool(ctx, "mypy", version, cmd, env)
 
@@ -668,6 +690,7 @@ def probe(
     tools: Mapping[str, str],
     pythonpath: Sequence[Path] = (),
     pinned_env: Mapping[str, str] | None = None,
+    mypy_cache: Path | None = None,
 ) -> list[Record]:
     """Run each tool of ``tools`` (name -> executable; for jedi, a Python that has jedi) and classify.
 
@@ -692,6 +715,7 @@ def probe(
                 extra_paths=[Path(path).resolve() for path in pythonpath],
                 workdir=Path(tmp).resolve(),
                 pinned_env=dict(pinned_env or {}),
+                mypy_cache=mypy_cache,
             )
             run = probe_jedi(ctx, exe, targets) if tool == "jedi" else PROBES[tool](ctx, exe)
             records.extend(classify(run, targets, consumer))
@@ -758,6 +782,7 @@ def observe(
     pythonpath: Sequence[Path] = (),
     roots: Mapping[str, str] | None = None,
     seeds: Sequence[str] = ("0",),
+    mypy_cache: Path | None = None,
 ) -> tuple[dict[str, dict[str, dict]], list[str]]:
     """What each tool says of each imported subpackage in the venv of ``python``, with ``pythonpath`` as
     the program has it: tool -> subpackage -> answer; and each tool's command line and what it printed,
@@ -773,7 +798,7 @@ def observe(
         per_seed = []
         for seed in seeds if tool == "jedi" else (None,):
             pinned = {"PYTHONHASHSEED": seed} if seed is not None else {}
-            records = probe(python, consumer, {tool: executables[tool]}, pythonpath, pinned)
+            records = probe(python, consumer, {tool: executables[tool]}, pythonpath, pinned, mypy_cache)
             per_seed.append({r.subpackage: answer(r, roots) for r in records})
             if records and seed in (None, seeds[0]):
                 env = [f"{name}={value}" for name, value in records[0].env.items()]
