@@ -90,7 +90,7 @@ _LONGEST = {
     "test_a_stale_build_folder_puts_the_deleted_init_back_and_the_doctor_names_it": 6,
     "test_every_pair_of_dimensions_is_generated": 6,
     "test_make_demo_shows_the_collision_then_the_fix": 5,
-    "test_empty_folders_an_uninstall_left_ahead_of_an_editable_finder_and_their_help": 3,
+    "test_what_takes_a_name_ahead_of_an_editable_finder_and_its_help": 4,
 }
 
 

@@ -1003,24 +1003,42 @@ def test_the_json_report_is_the_documented_schema(make_scenario, tmp_path):
     ]
 
 
-# One setuptools project installed editable: its finder maps hk, solo and hn.sub (hn is a namespace
-# it only names), and each has an __init__ that binds VALUE.
+# Two setuptools projects installed editable. shape-hooked's finder maps hk, solo, hn.sub (hn is a
+# namespace it only names) and pn, each with an __init__ that binds VALUE, and lone, a module
+# (py-modules) only the finder offers. shape-placeholder lists pn.b alone: its finder's NAMESPACES has
+# pn with no folder, which its placeholder path entry serves.
 HOOKED = {
-    "pyproject.toml": (
-        '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n\n'
-        '[project]\nname = "shape-hooked"\nversion = "1.0"\n\n'
-        '[tool.setuptools]\npackages = ["hk", "hk.sub", "solo", "hn.sub"]\n'
-    ),
-    "hk/__init__.py": "VALUE = 1\n",
-    "hk/other.py": "",
-    "hk/mod.py": "VALUE = 1\n",
-    "hk/sub/__init__.py": "",
-    "hk/sub/leaf.py": "",
-    "solo/__init__.py": "VALUE = 1\n",
-    "hn/sub/__init__.py": "VALUE = 1\n",
-    "hn/sub/leaf.py": "",
+    "shape-hooked": {
+        "pyproject.toml": (
+            '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n\n'
+            '[project]\nname = "shape-hooked"\nversion = "1.0"\n\n'
+            '[tool.setuptools]\npackages = ["hk", "hk.sub", "solo", "hn.sub", "pn"]\npy-modules = ["lone"]\n'
+        ),
+        "hk/__init__.py": "VALUE = 1\n",
+        "hk/other.py": "",
+        "hk/mod.py": "VALUE = 1\n",
+        "hk/sub/__init__.py": "",
+        "hk/sub/leaf.py": "",
+        "solo/__init__.py": "VALUE = 1\n",
+        "hn/sub/__init__.py": "VALUE = 1\n",
+        "hn/sub/leaf.py": "",
+        "pn/__init__.py": "VALUE = 1\n",
+        "pn/values.py": "VALUE = 1\n",
+        "lone.py": "VALUE = 1\n",
+    },
+    "shape-placeholder": {
+        "pyproject.toml": (
+            '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n\n'
+            '[project]\nname = "shape-placeholder"\nversion = "1.0"\n\n'
+            '[tool.setuptools]\npackages = ["pn.b"]\n'
+        ),
+        "pn/b/__init__.py": "",
+    },
 }
-IMPORTS = ["hk.other", "hk.mod.VALUE", "hk.sub.leaf", "hk.VALUE", "solo.VALUE", "hn.sub.leaf", "hn.sub.VALUE"]
+IMPORTS = [
+    *("hk.other", "hk.mod.VALUE", "hk.sub.leaf", "hk.VALUE", "solo.VALUE", "hn.sub.leaf", "hn.sub.VALUE"),
+    *("pn.values", "pn.b", "pn.VALUE", "lone.VALUE"),
+]
 # Each as a user writes it: import the module, or from the package import VALUE.
 TRY_IMPORTS = """
 import sys
@@ -1034,15 +1052,16 @@ for name in sys.argv[1:]:
 """
 
 
-def test_empty_folders_an_uninstall_left_ahead_of_an_editable_finder_and_their_help(make_scenario):
-    """Folders an uninstall left in site-packages (a __pycache__ only) ahead of setuptools' editable finder: PathFinder makes each name a namespace package of them before the finder is asked, so each __init__ the finder maps never runs (what it binds cannot be imported), while the finder still serves the immediate children of a mapped name. The doctor names what is lost and only that (hk.mod and hk.sub.leaf, not hk.other), says skipped-init for each skipped __init__, as text and as JSON, finds hn.sub below a name only the finder's namespace list names, and its help deletes the empty folders: pasted, everything imports and the doctor is healthy."""
+def test_what_takes_a_name_ahead_of_an_editable_finder_and_its_help(make_scenario):
+    """Folders an uninstall left in site-packages (a __pycache__ only), and another editable install's placeholder path entry, take names before setuptools' editable finder is asked: PathFinder makes each a namespace package, so each __init__ the finder maps never runs (what it binds cannot be imported) and a module only the finder offers is never found, while the finder still serves the immediate children of a mapped name. The doctor names what is lost and only that, says skipped-init for each skipped __init__, as text and as JSON, finds hn.sub below a name only the finder's namespace list names, and its help deletes the empty folders and makes pn PEP 420: pasted, everything imports and the doctor is healthy (pn.b and lone were false healthy verdicts before doctor 2.3)."""
     s = make_scenario()
+    for name, files in HOOKED.items():
+        for relative, text in files.items():
+            (s.project(name) / relative).parent.mkdir(parents=True, exist_ok=True)
+            (s.project(name) / relative).write_text(text)
+        assert s.install(name, "editable").returncode == 0, s.log
     project = s.project("shape-hooked")
-    for relative, text in HOOKED.items():
-        (project / relative).parent.mkdir(parents=True, exist_ok=True)
-        (project / relative).write_text(text)
-    assert s.install("shape-hooked", "editable").returncode == 0, s.log
-    for folder in ("hk/sub", "hk/mod", "solo", "hn/sub"):
+    for folder in ("hk/sub", "hk/mod", "solo", "hn/sub", "lone"):
         (s.venv.site_packages / folder / "__pycache__").mkdir(parents=True)
     before = s.venv.execute([str(s.venv.python), "-c", TRY_IMPORTS, *IMPORTS]).output.splitlines()
     assert before == [
@@ -1053,14 +1072,18 @@ def test_empty_folders_an_uninstall_left_ahead_of_an_editable_finder_and_their_h
         "solo.VALUE ImportError",
         "hn.sub.leaf ok",
         "hn.sub.VALUE ImportError",
+        "pn.values ok",
+        "pn.b ok",
+        "pn.VALUE ImportError",
+        "lone.VALUE ImportError",  # lone is the leftover folder too
     ]
 
     # For type checkers the hook is a note of its own (import-hook), with a reinstall as help: accepted.
     report, as_json = s.doctor("--accept", "import-hook"), json.loads(s.doctor("--json").output)
     text = flat(report.output)
     assert text.startswith(
-        "collision: hk.mod, hk.sub.leaf cannot be imported: Python imports hk, hk.mod, hk.sub as a namespace package of"
-        " other folders and never searches the hidden ones"
+        "collision: hk.mod, hk.sub.leaf, lone cannot be imported: Python imports hk, hk.mod, hk.sub, lone as"
+        " a namespace package of other folders and never searches the hidden ones"
     ), report.output
     site = here(s, s.venv.site_packages)
     for name, init, still in (
@@ -1074,103 +1097,45 @@ def test_empty_folders_an_uninstall_left_ahead_of_an_editable_finder_and_their_h
             f" uninstall left it), so {here(s, project / init)} never runs (VALUE cannot be imported from"
             f" {name}){still}"
         ) in text or name == "hk", report.output
+    pn_init = here(s, project / "pn" / "__init__.py")
+    assert (
+        "skipped-init: pn: Python imports it as a namespace package of no folder, through the placeholder"
+        " path entry of shape-placeholder (editable)'s editable finder, which lists pn as a namespace"
+        f" package, so {pn_init} never runs (VALUE cannot be imported from pn), though what is below it still"
+        " imports, through its import hook"
+    ) in text, report.output
+    lone = os.path.join(site, "lone")
+    assert (
+        f"lone: collision: Python takes 1 of 2 folders searches {lone} empty, no distribution"
+        f" hides {here(s, project / 'lone.py')} module, shape-hooked (editable)"
+    ) in text, report.output
     assert sorted(f["subject"] for f in as_json["findings"] if f["cause"] == "skipped-init") == [
         "hk",
         "hk.sub",
         "hn.sub",
+        "pn",
         "solo",
     ]
     assert as_json["causes"] == ["hidden-portion", "skipped-init"]
-    removals = [os.path.join(site, *folder.split("/")) for folder in ("hk", "hn/sub", "solo")]
-    assert help_commands(report.output) == [f"rm -r -- {shlex.quote(folder)}" for folder in removals]
-
-    assert [r.returncode for r in s.follow_help(report)] == [0] * 3, s.log
-    after = s.venv.execute([str(s.venv.python), "-c", TRY_IMPORTS, *IMPORTS]).output.splitlines()
-    assert after == [f"{name} ok" for name in IMPORTS]
-    healthy = s.doctor()
-    assert (healthy.returncode, healthy.output.splitlines()[0]) == (
-        0,
-        "healthy: no package name is provided by more than one folder or distribution",
-    ), healthy.output
-
-
-PLACEHOLDER_PROJECTS = {
-    # ns is a regular package here, and solo a module (py-modules) its finder alone offers.
-    "shape-regular": {
-        "pyproject.toml": (
-            '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n\n'
-            '[project]\nname = "shape-regular"\nversion = "1.0"\n\n'
-            '[tool.setuptools]\npackages = ["ns"]\npy-modules = ["solo"]\n'
-        ),
-        "ns/__init__.py": "VALUE = 1\n",
-        "ns/values.py": "VALUE = 1\n",
-        "solo.py": "VALUE = 1\n",
-    },
-    # Only ns.b is listed: the finder's NAMESPACES has ns with no folder, its placeholder entry takes it.
-    "shape-placeholder": {
-        "pyproject.toml": (
-            '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n\n'
-            '[project]\nname = "shape-placeholder"\nversion = "1.0"\n\n'
-            '[tool.setuptools]\npackages = ["ns.b"]\n'
-        ),
-        "ns/b/__init__.py": "",
-    },
-}
-PLACEHOLDER_IMPORTS = ["ns.values", "ns.b", "ns.VALUE", "solo.VALUE"]
-
-
-def test_a_placeholder_entry_and_an_empty_folder_take_names_ahead_of_an_editable_finder(make_scenario):
-    """Another editable install's placeholder path entry, and an empty folder an uninstall left, each take a name before setuptools' editable finder is asked (both false healthy verdicts before doctor 2.3); the doctor says so, as text and JSON, and its help, pasted, makes both import.
-
-    The other install lists ns only as a namespace (setuptools' placeholder path entry), so PathFinder
-    makes ns a namespace package of no folder and the ns/__init__.py the first install maps never runs;
-    the empty solo/ takes solo, a module (py-modules) only the finder offers."""
-    s = make_scenario()
-    for name, files in PLACEHOLDER_PROJECTS.items():
-        for relative, text in files.items():
-            (s.project(name) / relative).parent.mkdir(parents=True, exist_ok=True)
-            (s.project(name) / relative).write_text(text)
-        assert s.install(name, "editable").returncode == 0, s.log
-    (s.venv.site_packages / "solo" / "__pycache__").mkdir(parents=True)
-    before = s.venv.execute([str(s.venv.python), "-c", TRY_IMPORTS, *PLACEHOLDER_IMPORTS]).output.splitlines()
-    assert before == ["ns.values ok", "ns.b ok", "ns.VALUE ImportError", "solo.VALUE ImportError"]
-
-    report, as_json = s.doctor("--accept", "import-hook"), json.loads(s.doctor("--json").output)
-    text = flat(report.output)
-    site = here(s, s.venv.site_packages)
-    init = here(s, s.project("shape-regular") / "ns" / "__init__.py")
-    assert text.startswith(
-        "collision: solo cannot be imported: Python imports solo as a namespace package of empty folders an"
-        " uninstall left, and never asks the import hook that offers the module"
-    ), report.output
-    assert (
-        "skipped-init: ns: Python imports it as a namespace package of no folder, through the placeholder"
-        " path entry of shape-placeholder (editable)'s editable finder, which lists ns as a namespace"
-        f" package, so {init} never runs (VALUE cannot be imported from ns), though what is below it still"
-        " imports, through its import hook"
-    ) in text, report.output
-    assert f"hides {here(s, s.project('shape-regular') / 'solo.py')} module, shape-regular (editable)" in text
-    # Accepted, a name's own line says so: the verdict no longer counts it.
-    accepted = s.doctor("--accept", "skipped-init", "--accept", "import-hook").output
-    assert "\nns: collision (accepted): Python never runs the __init__ of 1 folder of 1\n" in accepted, (
-        accepted
-    )
-    assert "\nsolo: collision: Python takes 1 of 2 folders\n" in accepted, accepted
-    assert (as_json["verdict"], as_json["causes"]) == ("collision", ["hidden-portion", "skipped-init"])
-    assert sorted((f["cause"], f["subject"]) for f in as_json["findings"] if f["cause"] != "import-hook") == [
-        ("hidden-portion", "solo"),
-        ("skipped-init", "ns"),
-    ]
+    removals = [os.path.join(site, *folder.split("/")) for folder in ("hk", "hn/sub", "lone")]
     assert help_commands(report.output) == [
-        f"rm -- {shlex.quote(init)}",
-        f"{shlex.quote(here(s, s.venv.python))} -m pip install -e {shlex.quote(here(s, s.project('shape-regular')))}",
+        *(f"rm -r -- {shlex.quote(folder)}" for folder in removals),
+        f"rm -- {shlex.quote(pn_init)}",
+        f"{shlex.quote(here(s, s.venv.python))} -m pip install -e {shlex.quote(here(s, project))}",
         f"rm -r -- {shlex.quote(os.path.join(site, 'solo'))}",
     ]
+    # Accepted, a name's own line says so: the verdict no longer counts it.
+    accepted = s.doctor("--accept", "skipped-init:pn", "--accept", "import-hook").output
+    assert "\npn: collision (accepted): Python never runs the __init__ of 1 folder of 1\n" in accepted, (
+        accepted
+    )
+    assert "\nsolo: collision: Python never runs the __init__ of 1 folder of 2\n" in accepted, accepted
 
-    # The help says to move what the __init__ defines into a module first: ns.values has VALUE already.
-    assert [r.returncode for r in s.follow_help(report)] == [0] * 3, s.log
-    after = s.venv.execute([str(s.venv.python), "-c", TRY_IMPORTS, "ns.values.VALUE", "ns.b", "solo.VALUE"])
-    assert after.output.splitlines() == ["ns.values.VALUE ok", "ns.b ok", "solo.VALUE ok"]
+    # The help says to move what pn's __init__ defines into a module first: pn.values has VALUE already.
+    assert [r.returncode for r in s.follow_help(report)] == [0] * 6, s.log
+    after = [*(name for name in IMPORTS if not name.startswith("pn.")), "pn.values.VALUE", "pn.b"]
+    done = s.venv.execute([str(s.venv.python), "-c", TRY_IMPORTS, *after]).output.splitlines()
+    assert done == [f"{name} ok" for name in after]
     healthy = s.doctor()
     assert (healthy.returncode, healthy.output.splitlines()[0]) == (
         0,

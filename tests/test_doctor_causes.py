@@ -232,7 +232,7 @@ CASES: dict[str, Callable[[Path, Scenario], Case]] = {
 ELSEWHERE = {
     "stale-build": "test_a_stale_build_folder_puts_the_deleted_init_back_and_the_doctor_names_it",
     "stale-finder": "test_the_demo_s_help_pasted_in_two_steps_passes_a_stale_install_and_ends_healthy",
-    "skipped-init": "test_empty_folders_an_uninstall_left_ahead_of_an_editable_finder_and_their_help",
+    "skipped-init": "test_what_takes_a_name_ahead_of_an_editable_finder_and_its_help",
 }
 STATUS = {"healthy": 0, "collision": 1, "broken": 1, "stale": 1, "missing": 1, "cannot-tell": 3}
 # The causes that are notes: reported, never a cause of the verdict (the JSON's ``causes``).

@@ -45,7 +45,10 @@ def build(target: Path = DEFAULT) -> Path:
         # number in it and reads the source instead; checked against the source's hash, it is never stale.
         for module in Path(staging, "namespace_doctor").glob("*.py"):
             py_compile.compile(
-                str(module), cfile=f"{module}c", doraise=True, invalidation_mode=PycInvalidationMode.CHECKED_HASH
+                str(module),
+                cfile=f"{module}c",
+                doraise=True,
+                invalidation_mode=PycInvalidationMode.CHECKED_HASH,
             )
         Path(staging, "__main__.py").write_text(MAIN, encoding="utf-8")
         target.parent.mkdir(parents=True, exist_ok=True)
