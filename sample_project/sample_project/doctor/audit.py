@@ -54,16 +54,13 @@ def changed_files(
     size differs from RECORD's, and that no other distribution claims, is
     changed without being read.
     """
-    listings: dict[str, set[str]] = {}
     changed: list[dict] = []
     for dist in distributions:
         for key, file in sorted(dist.files.items()):
             if file.digest is None:
                 continue
             folder, _, name = file.location.rpartition(os.sep)
-            if folder not in listings:
-                listings[folder] = files.listdir(folder)
-            if name not in listings[folder]:
+            if name not in files.listdir(folder):
                 # A file gone from a folder that is still there: deleted by hand, or by the
                 # uninstall of another distribution that shipped it too (pip and uv remove
                 # every file a RECORD lists). Nothing left tells which: that RECORD went

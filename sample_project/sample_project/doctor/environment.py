@@ -357,13 +357,14 @@ class Environment:
         suffixes = [suffix for suffix, _ in loader_suffixes()] + [".pkg"]
         sources: dict[str, int] = {}
         packages = set()
+        folders: dict[str, list[str]] = {}  # a name -> the path entries that list it bare (a folder, maybe)
         for entry in self.path:
             if entry in self.placeholders or not isinstance(entry, str):
                 continue
             if self.files.is_dir(Path(entry or os.curdir)):
                 listing = self.files.listdir(entry or os.curdir)
             elif in_zip_archive(entry):
-                listing = self.files.zip_listing(entry)
+                listing = frozenset(self.files.zip_listing(entry))
                 packages |= {c for c in listing if c.isidentifier() and not c.startswith("__")}
             else:
                 continue
@@ -374,7 +375,8 @@ class Environment:
             for name in {c[: -len(".pkg")] for c in listing if c.endswith(".pkg") and c[:-4].isidentifier()}:
                 sources[name] = sources.get(name, 0) + 1  # its lines may name more folders (extend_path)
                 packages.add(name)  # a name only .pkg lines provide is a package no entry leads to
-            packages |= {c for c in listing if self.files.package_like(Path(entry or os.curdir, c))}
+            for name in listing & offered:
+                folders.setdefault(name, []).append(entry or os.curdir)
         for finder in self.finders:
             mapped = {key.split(".")[0] for key in [*finder.mapping, *finder.namespaces]}
             for name in mapped:
@@ -383,7 +385,14 @@ class Environment:
         for redirection in self.redirections:
             sources[redirection.name] = sources.get(redirection.name, 0) + 1
             packages.add(redirection.name)
-        return sorted(name for name in packages if sources.get(name, 0) > 1)
+        shared = [name for name, count in sources.items() if count > 1]
+        # Which of those a folder offers as a package, asked of the file system for those alone.
+        packages |= {
+            name
+            for name in shared
+            if any(self.files.package_like(Path(entry, name)) for entry in folders.get(name, ()))
+        }
+        return sorted(name for name in shared if name in packages)
 
     def lost_names(self, report: Report) -> list[str]:
         """What cannot be imported because of ``report``'s hidden folders: the names they hold, a few

@@ -48,6 +48,7 @@ class Files:
     def __init__(self) -> None:
         self.unreadable: dict[str, str] = {}  # a path -> why it could not be read
         self._zip_names: dict[str, frozenset[str] | None] = {}
+        self._listings: dict[str, frozenset[str]] = {}
 
     def refused(self, path: Path | str, error: OSError) -> None:
         self.unreadable.setdefault(str(path), error.strerror or type(error).__name__)
@@ -103,15 +104,18 @@ class Files:
             self.refused(folder, error)
             return []
 
-    def listdir(self, folder: str) -> set[str]:
-        """The names in a folder (FileFinder._fill_cache), empty where there is no such folder."""
-        try:
-            return set(os.listdir(folder))
-        except (FileNotFoundError, NotADirectoryError):
-            return set()
-        except OSError as error:
-            self.refused(folder, error)
-            return set()
+    def listdir(self, folder: str) -> frozenset[str]:
+        """The names in a folder (FileFinder._fill_cache), empty where there is no such folder: listed once
+        a diagnosis, as FileFinder lists a path entry once (every name is looked up in every entry)."""
+        if folder not in self._listings:
+            try:
+                self._listings[folder] = frozenset(os.listdir(folder))
+            except (FileNotFoundError, NotADirectoryError):
+                self._listings[folder] = frozenset()
+            except OSError as error:
+                self.refused(folder, error)
+                self._listings[folder] = frozenset()
+        return self._listings[folder]
 
     # --- zip archives ----------------------------------------------------------------------------
 
