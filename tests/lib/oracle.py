@@ -29,7 +29,7 @@ is what importing does. A plan's ``launch`` says how the doctor is started:
   copied into a project folder, as ``python -m doctor --json NAMES`` from that
   folder or as ``python PROJECT/doctor.pyz --json --all-files`` (every shared
   name it finds itself, every installed file checked); and a program that
-  imports every leaf (this file with ``--observe``). What the layout added to
+  imports every leaf (observer.py). What the layout added to
   site-packages is removed again.
 
 With ORACLE_DEBUG set (the test passes it through), each layout's doctor report
@@ -57,6 +57,10 @@ import tempfile
 import traceback
 import warnings
 import zipfile
+
+from observer import NOT_PROVIDED, observe
+
+OBSERVER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "observer.py")
 
 
 def _write(path: str, entry: dict, root: str) -> None:
@@ -251,11 +255,6 @@ def materialize(root: str, plan: dict, site_folder: str | None = None) -> None:
         os.symlink(os.path.join(root, link["target"]), path)
 
 
-# The doctor's exit status 2 for names nothing on the path provides, and Python's view of a
-# layout none of whose distributions site put on the path (their .pth files skipped).
-NOT_PROVIDED = "not provided"
-
-
 def predict(doctor, plan: dict) -> dict:
     """The doctor's view, before anything of the layout is imported."""
     env = doctor.Environment()
@@ -279,75 +278,6 @@ def predict(doctor, plan: dict) -> dict:
     status = diagnosis.status
     verdict = {0: "healthy", 1: "collision", 3: "unknown"}[status]
     return {"names": names, "leaves": leaves, "verdict": verdict, "report": doctor.render.render(diagnosis)}
-
-
-def observe(plan: dict) -> dict:
-    """What Python does: import every leaf, then look at what each shared name became."""
-    leaves = {}
-    for leaf in plan["leaves"]:
-        try:
-            importlib.import_module(leaf)
-            leaves[leaf] = True
-        except Exception as error:  # what a user would see
-            leaves[leaf] = f"{type(error).__name__}: {error}"
-    names = {}
-    for name in plan["shared"]:
-        module = sys.modules.get(name)
-        if module is None:
-            names[name] = {"imported": False}
-            continue
-        file = getattr(module, "__file__", None)
-        path = getattr(module, "__path__", None)
-        names[name] = {
-            "imported": True,
-            # A package's folder; a module's file.
-            "winner": (os.path.dirname(file) if path is not None else file) if file else None,
-            "path": None if path is None else list(path),
-        }
-    # A leaf whose .pth line site skipped is not installed: no namespace problem keeps it out.
-    root = plan["root"]
-    entries = {os.path.normpath(entry) for entry in sys.path if isinstance(entry, str)}
-    skipped = [
-        leaf
-        for leaf, folder in plan.get("via_pth", {}).items()
-        if os.path.normpath(os.path.join(root, folder)) not in entries
-    ]
-    installed = [value for leaf, value in leaves.items() if leaf not in skipped]
-    skipped_inits = never_ran(plan["shared"])
-    verdict = "healthy" if all(value is True for value in installed) and not skipped_inits else "collision"
-    if leaves and not installed:
-        verdict = NOT_PROVIDED
-    return {
-        "names": names,
-        "leaves": leaves,
-        "verdict": verdict,
-        "skipped": skipped,
-        "never_ran": skipped_inits,
-    }
-
-
-def never_ran(names: list[str]) -> list[str]:
-    """Shared names Python imported as a namespace package (no ``__file__``) for which a finder after
-    PathFinder on ``sys.meta_path`` (an editable install's) offers a package with an ``__init__``: PathFinder
-    took the name first, so that ``__init__`` never ran and what it binds cannot be imported from the
-    name. Asked of the finders themselves, after the imports."""
-    found = []
-    for name in names:
-        module = sys.modules.get(name)
-        if module is None or getattr(module, "__file__", None) or getattr(module, "__path__", None) is None:
-            continue
-        parent, _, _ = name.rpartition(".")
-        if parent and parent not in sys.modules:
-            continue
-        path = list(sys.modules[parent].__path__) if parent else None
-        for finder in sys.meta_path:
-            if finder is importlib.machinery.PathFinder or not hasattr(finder, "find_spec"):
-                continue
-            spec = finder.find_spec(name, path)
-            if spec is not None and spec.loader is not None and spec.submodule_search_locations is not None:
-                found.append(name)
-                break
-    return found
 
 
 def run(doctor, pyz: str, workdir: str, plan: dict) -> dict:
@@ -429,7 +359,7 @@ def run_apart(doctor, pyz: str, root: str, plan: dict) -> dict:
             if name in reports  # a name it found no second source for is not in a report of every shared one
         }
         looked = subprocess.run(
-            [sys.executable, "-W", "ignore", os.path.abspath(__file__), "--observe"],
+            [sys.executable, "-W", "ignore", OBSERVER],
             input=json.dumps(plan),
             cwd=project,
             env=env,
@@ -501,9 +431,6 @@ def run_apart(doctor, pyz: str, root: str, plan: dict) -> dict:
 
 def main() -> None:
     warnings.simplefilter("ignore")  # pkg_resources and declare_namespace warn on every use
-    if sys.argv[1:] == ["--observe"]:
-        print(json.dumps(observe(json.loads(sys.stdin.read()))))
-        return
     if sys.argv[1] == "--pip":
         serve_pip(sys.argv[2])
         return
