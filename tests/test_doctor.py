@@ -1004,15 +1004,17 @@ def test_the_json_report_is_the_documented_schema(make_scenario, tmp_path):
 
 
 # Two setuptools projects installed editable. shape-hooked's finder maps hk, solo, hn.sub (hn is a
-# namespace it only names) and pn, each with an __init__ that binds VALUE, and lone, a module
-# (py-modules) only the finder offers. shape-placeholder lists pn.b alone: its finder's NAMESPACES has
-# pn with no folder, which its placeholder path entry serves.
+# namespace it only names) and pn, each with an __init__ that binds VALUE, lone, a module (py-modules)
+# only the finder offers, and pm.c. shape-placeholder lists pn.b alone: its finder's NAMESPACES has pn
+# with no folder, which its placeholder path entry serves; and it ships pm, a module, which
+# shape-hooked's placeholder entry makes a namespace package.
 HOOKED = {
     "shape-hooked": {
         "pyproject.toml": (
             '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n\n'
             '[project]\nname = "shape-hooked"\nversion = "1.0"\n\n'
-            '[tool.setuptools]\npackages = ["hk", "hk.sub", "solo", "hn.sub", "pn"]\npy-modules = ["lone"]\n'
+            '[tool.setuptools]\npackages = ["hk", "hk.sub", "solo", "hn.sub", "pn", "pm.c"]\n'
+            'py-modules = ["lone"]\n'
         ),
         "hk/__init__.py": "VALUE = 1\n",
         "hk/other.py": "",
@@ -1025,19 +1027,21 @@ HOOKED = {
         "pn/__init__.py": "VALUE = 1\n",
         "pn/values.py": "VALUE = 1\n",
         "lone.py": "VALUE = 1\n",
+        "pm/c/__init__.py": "",
     },
     "shape-placeholder": {
         "pyproject.toml": (
             '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n\n'
             '[project]\nname = "shape-placeholder"\nversion = "1.0"\n\n'
-            '[tool.setuptools]\npackages = ["pn.b"]\n'
+            '[tool.setuptools]\npackages = ["pn.b"]\npy-modules = ["pm"]\n'
         ),
         "pn/b/__init__.py": "",
+        "pm.py": "VALUE = 1\n",
     },
 }
 IMPORTS = [
     *("hk.other", "hk.mod.VALUE", "hk.sub.leaf", "hk.VALUE", "solo.VALUE", "hn.sub.leaf", "hn.sub.VALUE"),
-    *("pn.values", "pn.b", "pn.VALUE", "lone.VALUE"),
+    *("pn.values", "pn.b", "pn.VALUE", "lone.VALUE", "pm.c", "pm.VALUE"),
 ]
 # Each as a user writes it: import the module, or from the package import VALUE.
 TRY_IMPORTS = """
@@ -1053,7 +1057,7 @@ for name in sys.argv[1:]:
 
 
 def test_what_takes_a_name_ahead_of_an_editable_finder_and_its_help(make_scenario):
-    """Folders an uninstall left in site-packages (a __pycache__ only), and another editable install's placeholder path entry, take names before setuptools' editable finder is asked: PathFinder makes each a namespace package, so each __init__ the finder maps never runs (what it binds cannot be imported) and a module only the finder offers is never found, while the finder still serves the immediate children of a mapped name. The doctor names what is lost and only that, says skipped-init for each skipped __init__, as text and as JSON, finds hn.sub below a name only the finder's namespace list names, and its help deletes the empty folders and makes pn PEP 420: pasted, everything imports and the doctor is healthy (pn.b and lone were false healthy verdicts before doctor 2.3)."""
+    """Folders an uninstall left in site-packages (a __pycache__ only), and another editable install's placeholder path entry, take names before setuptools' editable finder is asked: PathFinder makes each a namespace package, so each __init__ the finder maps never runs (what it binds cannot be imported) and a module only the finder offers is never found, while the finder still serves the immediate children of a mapped name. The doctor names what is lost and only that, says skipped-init for each skipped __init__, as text and as JSON, finds hn.sub below a name only the finder's namespace list names, and its help deletes the empty folders and makes pn PEP 420: pasted, everything imports and the doctor is healthy (pn, lone and pm were false healthy verdicts before doctor 2.3; pm's help uninstalls one of the two)."""
     s = make_scenario()
     for name, files in HOOKED.items():
         for relative, text in files.items():
@@ -1076,14 +1080,16 @@ def test_what_takes_a_name_ahead_of_an_editable_finder_and_its_help(make_scenari
         "pn.b ok",
         "pn.VALUE ImportError",
         "lone.VALUE ImportError",  # lone is the leftover folder too
+        "pm.c ok",
+        "pm.VALUE ImportError",  # pm is shape-hooked's placeholder's namespace package
     ]
 
     # For type checkers the hook is a note of its own (import-hook), with a reinstall as help: accepted.
     report, as_json = s.doctor("--accept", "import-hook"), json.loads(s.doctor("--json").output)
     text = flat(report.output)
     assert text.startswith(
-        "collision: hk.mod, hk.sub.leaf, lone cannot be imported: Python imports hk, hk.mod, hk.sub, lone as"
-        " a namespace package of other folders and never searches the hidden ones"
+        "collision: hk.mod, hk.sub.leaf, lone, pm cannot be imported: Python imports hk, hk.mod, hk.sub, lone,"
+        " pm as a namespace package of other folders and never searches the hidden ones"
     ), report.output
     site = here(s, s.venv.site_packages)
     for name, init, still in (
@@ -1099,15 +1105,23 @@ def test_what_takes_a_name_ahead_of_an_editable_finder_and_its_help(make_scenari
         ) in text or name == "hk", report.output
     pn_init = here(s, project / "pn" / "__init__.py")
     assert (
-        "skipped-init: pn: Python imports it as a namespace package of no folder, through the placeholder"
-        " path entry of shape-placeholder (editable)'s editable finder, which lists pn as a namespace"
+        "skipped-init: pn: Python imports it as a namespace package of no folder, only the placeholder path"
+        " entry of the editable finder of shape-placeholder (editable), which lists pn as a namespace"
         f" package, so {pn_init} never runs (VALUE cannot be imported from pn), though what is below it still"
         " imports, through its import hook"
     ) in text, report.output
     lone = os.path.join(site, "lone")
     assert (
-        f"lone: collision: Python takes 1 of 2 folders searches {lone} empty, no distribution"
-        f" hides {here(s, project / 'lone.py')} module, shape-hooked (editable)"
+        "lone: collision: Python imports it as a namespace package and never asks the import hook of its"
+        f" module searches {lone} empty, no distribution hides {here(s, project / 'lone.py')} module,"
+        " shape-hooked (editable)"
+    ) in text, report.output
+    pm = here(s, s.project("shape-placeholder") / "pm.py")
+    uninstall = f"{shlex.quote(here(s, s.venv.python))} -m pip uninstall shape-placeholder"
+    assert (
+        f"help: {pm} is a module named pm, which the editable finder of shape-hooked (editable) lists as a"
+        " namespace package: a name is one or the other, so rename the module in its project, or uninstall"
+        f" shape-placeholder {uninstall}"
     ) in text, report.output
     assert sorted(f["subject"] for f in as_json["findings"] if f["cause"] == "skipped-init") == [
         "hk",
@@ -1118,12 +1132,13 @@ def test_what_takes_a_name_ahead_of_an_editable_finder_and_its_help(make_scenari
     ]
     assert as_json["causes"] == ["hidden-portion", "skipped-init"]
     removals = [os.path.join(site, *folder.split("/")) for folder in ("hk", "hn/sub", "lone")]
-    assert help_commands(report.output) == [
+    pasted = [
         *(f"rm -r -- {shlex.quote(folder)}" for folder in removals),
         f"rm -- {shlex.quote(pn_init)}",
         f"{shlex.quote(here(s, s.venv.python))} -m pip install -e {shlex.quote(here(s, project))}",
         f"rm -r -- {shlex.quote(os.path.join(site, 'solo'))}",
     ]
+    assert help_commands(report.output) == [*pasted, uninstall]
     # Accepted, a name's own line says so: the verdict no longer counts it.
     accepted = s.doctor("--accept", "skipped-init:pn", "--accept", "import-hook").output
     assert "\npn: collision (accepted): Python never runs the __init__ of 1 folder of 1\n" in accepted, (
@@ -1132,8 +1147,10 @@ def test_what_takes_a_name_ahead_of_an_editable_finder_and_its_help(make_scenari
     assert "\nsolo: collision: Python never runs the __init__ of 1 folder of 2\n" in accepted, accepted
 
     # The help says to move what pn's __init__ defines into a module first: pn.values has VALUE already.
-    assert [r.returncode for r in s.follow_help(report)] == [0] * 6, s.log
-    after = [*(name for name in IMPORTS if not name.startswith("pn.")), "pn.values.VALUE", "pn.b"]
+    # pip uninstall asks to proceed: the user answers yes (--yes).
+    assert [r.returncode for r in s.follow_help(report, pasted)] == [0] * len(pasted), s.log
+    assert s.uninstall("shape-placeholder").returncode == 0, s.log
+    after = [*(name for name in IMPORTS if not name.startswith(("pn.", "pm."))), "pn.values.VALUE", "pm.c"]
     done = s.venv.execute([str(s.venv.python), "-c", TRY_IMPORTS, *after]).output.splitlines()
     assert done == [f"{name} ok" for name in after]
     healthy = s.doctor()

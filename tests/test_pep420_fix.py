@@ -47,7 +47,11 @@ def test_pep420_patch_only_deletes_the_shared_init_files():
 
 
 def test_the_demo_s_help_pasted_in_two_steps_passes_a_stale_install_and_ends_healthy(make_scenario):
-    """The demo's collision (both installed by ``pip install -e``, in a checkout whose path has spaces): main.py's report after the ImportError and the command's give the same verdict. Its help's deletions alone (the PEP 420 fix, applied without reinstalling) leave setuptools' editable finders mapping regular packages that are gone: the consumer breaks, and the doctor says stale and to reinstall, not to delete more files, with the very commands the help goes on with. Pasted, they end healthy, with no help and no note left for editors (no second round, no loop)."""
+    """Applying the fix without reinstalling (the demo's help pasted up to its deletions) leaves setuptools' editable finders mapping regular packages that are gone: the consumer breaks, and the doctor says stale and to reinstall, not to delete more files, with the very commands the help goes on with; pasted, they end healthy.
+
+    The demo's collision, both installed by ``pip install -e`` in a checkout whose path has spaces:
+    main.py's report after the ImportError and the command's give the same verdict. After the help,
+    no help and no note is left for editors (no second round, no loop)."""
     s = make_scenario()
     assert " " in str(s.workspace)
     assert s.install_both("editable", "editable") == [0, 0]

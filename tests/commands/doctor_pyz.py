@@ -16,7 +16,6 @@ import sys
 import tempfile
 import zipapp
 from pathlib import Path
-from py_compile import PycInvalidationMode
 
 PACKAGE = Path(__file__).resolve().parents[2] / "sample_project" / "sample_project" / "doctor"
 DEFAULT = Path(__file__).resolve().parents[2] / "sample_project" / "dist" / "doctor.pyz"
@@ -43,12 +42,14 @@ def build(target: Path = DEFAULT) -> Path:
         # Bytecode beside each module, for the Python that builds it: zipimport cannot write any, so
         # without it every run compiles the doctor again (40 ms). Another Python finds the wrong magic
         # number in it and reads the source instead; checked against the source's hash, it is never stale.
+        # A traceback names the module inside the archive, not the staging folder (gone by then).
         for module in Path(staging, "namespace_doctor").glob("*.py"):
             py_compile.compile(
                 str(module),
                 cfile=f"{module}c",
+                dfile=f"{target.name}/namespace_doctor/{module.name}",
                 doraise=True,
-                invalidation_mode=PycInvalidationMode.CHECKED_HASH,
+                invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH,
             )
         Path(staging, "__main__.py").write_text(MAIN, encoding="utf-8")
         target.parent.mkdir(parents=True, exist_ok=True)

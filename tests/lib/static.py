@@ -1,7 +1,7 @@
 """What static tools see: the consumer's imports as type checkers and an IDE engine resolve them in a
 cell's venv, beside what Python imports there (the matrix's "What your editor sees" columns).
 
-Standard library only. Each tool runs once per installed tree (runner.py shares
+Standard library and filelock. Each tool runs once per installed tree (runner.py shares
 the answer between cells whose trees are the same), offline, pointed at the
 venv's interpreter, with the cell's PYTHONPATH (its ``--target`` folders) as the
 program runs, from an empty folder with an explicit, empty configuration, in a

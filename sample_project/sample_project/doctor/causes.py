@@ -67,8 +67,9 @@ class Cause(Word):
         "skipped-init",
         Verdict.COLLISION,
         "reports",
-        "an __init__ Python never runs: other folders (often an empty one an uninstall left) made the name"
-        " a namespace package before the editable install's import hook that provides it was asked",
+        "an __init__ Python never runs: other folders (often an empty one an uninstall left), or another"
+        " editable install's placeholder path entry, made the name a namespace package before the editable"
+        " install's import hook that provides it was asked",
         "delete the folders that took the name if they hold no file; else make the level PEP 420 in the"
         " projects",
     )

@@ -239,18 +239,20 @@ class Diagnosis:
 
     @staticmethod
     def _namespace_of(r: Report) -> str:
-        """The folders a namespace package's name is made of, in words (an empty one said to be so)."""
-        folders = " and ".join(
+        """The folders a namespace package's name is made of, in words (an empty one said to be so), and
+        setuptools' placeholder path entries among them (an editable finder that lists the name)."""
+        parts = [
             said(q.folder) + (" (no file in it: an uninstall left it)" if q.kind == Kind.EMPTY else "")
             for q in r.takers
-        )
-        if not folders:  # only setuptools' placeholder entries take it
-            finders = " and ".join(f"{owner}'s" for owner in r.placeholders)
+            if q.kind != Kind.MODULE
+        ]
+        parts += [f"the placeholder path entry of the editable finder of {owner}" for owner in r.placeholders]
+        if parts and len(parts) == len(r.placeholders):  # no folder: only placeholders take it
             return (
-                f"a namespace package of no folder, through the placeholder path entry of {finders} editable"
-                f" finder, which lists {r.name} as a namespace package"
+                f"a namespace package of no folder, only {' and '.join(parts)}, which lists {r.name} as a"
+                " namespace package"
             )
-        return f"a namespace package of {folders}"
+        return f"a namespace package of {' and '.join(parts)}"
 
     def _skipped_text(self, r: Report, p: Portion) -> str:
         init, binds = self.binds.get(_key(p.folder), (p.folder, []))

@@ -34,6 +34,9 @@ class Portion:
     owner: str | None = None
     # Reached through an import hook on sys.meta_path (an editable install's), not a path entry.
     by_hook: bool = False
+    # A module the hook offers as what its project ships (setuptools' py-modules, a module of a package
+    # its finder maps, an editables map_module of a module), not a stray file beside a folder of its name.
+    mapped: bool = False
 
 
 @dataclass
@@ -66,14 +69,11 @@ class Report:
     def shadowed(self) -> list[Portion]:
         """Modules a package hides. A module is no portion of a package (FileFinder prefers the package in
         one folder, PathFinder the first folder's): every portion of the package is still searched. Not
-        a module an import hook offers where the package is nothing but empty folders an uninstall left:
-        PathFinder took the name before the hook was asked, and the module is all the name had."""
+        a module an import hook maps by its name: PathFinder took the name before the hook was asked, and
+        that module, what its project ships, cannot be imported."""
         if self.resolved == Kind.MODULE:
             return []
-        nothing = (
-            bool(self.takers) and all(p.kind == Kind.EMPTY for p in self.takers) and not self.placeholders
-        )
-        return [p for p in self.hidden if p.kind == Kind.MODULE and not (nothing and p.by_hook)]
+        return [p for p in self.hidden if p.kind == Kind.MODULE and not p.mapped]
 
     @property
     def left_empty(self) -> list[Portion]:
@@ -177,18 +177,20 @@ class Environment:
         parts = name.split(".")
         seen: dict[str, Portion] = {}
 
-        def add(folder: Path, via: str, by_hook: bool = False) -> None:
+        def add(folder: Path, via: str, by_hook: bool = False, mapped: bool = False) -> None:
             found = portion_kind(self.files, folder)
             if found is None:
                 return
             if found[0] == Kind.MODULE:
-                seen.setdefault(_key(found[1]), Portion(found[1], Kind.MODULE, via, None, by_hook))
                 # FileFinder takes the module over a folder without __init__ beside it: that
                 # folder's files are a namespace portion no path entry leads to.
-                if self.files.folder_or_zip_folder(folder) and _key(folder) not in seen:
-                    seen[_key(folder)] = Portion(str(folder), Kind.NAMESPACE, via, None, by_hook)
+                beside = self.files.folder_or_zip_folder(folder)
+                module = Portion(found[1], Kind.MODULE, via, by_hook=by_hook, mapped=mapped and not beside)
+                seen.setdefault(_key(found[1]), module)
+                if beside and _key(folder) not in seen:
+                    seen[_key(folder)] = Portion(str(folder), Kind.NAMESPACE, via, by_hook=by_hook)
             elif _key(folder) not in seen:
-                seen[_key(folder)] = Portion(found[1], found[0], via, None, by_hook)
+                seen[_key(folder)] = Portion(found[1], found[0], via, by_hook=by_hook)
 
         for entry in self.path:
             if entry in self.placeholders or not isinstance(entry, str):
@@ -197,17 +199,16 @@ class Environment:
         for finder in self.finders:
             for key, folder in finder.mapping.items():
                 if name == key or name.startswith(key + "."):
-                    add(
-                        Path(folder, *name[len(key) :].split(".")[1:]),
-                        f"editable finder {finder.module}",
-                        True,
-                    )
+                    below = name[len(key) :].split(".")[1:]
+                    via = f"editable finder {finder.module}"
+                    add(Path(folder, *below), via, by_hook=True, mapped=True)
             for folder in finder.namespaces.get(name, []):
-                add(Path(folder), f"editable finder {finder.module}", True)
+                add(Path(folder), f"editable finder {finder.module}", by_hook=True)
         for redirection in self.redirections:
             if name == redirection.name or name.startswith(redirection.name + "."):
                 below = name[len(redirection.name) :].split(".")[1:]
-                add(Path(redirection.folder, *below), f"editables redirector {redirection.module}", True)
+                via = f"editables redirector {redirection.module}"
+                add(Path(redirection.folder, *below), via, by_hook=True, mapped=not below)
         # The folders a NAME.pkg file lists where extend_path would read it: portions whether
         # or not a pkgutil-style __init__ reads them (a regular one never does).
         parent, _, last = name.rpartition(".")
@@ -303,9 +304,10 @@ class Environment:
                 for key in finder.mapping
                 if key.startswith(name + ".")
             }
-            if len(portions) < 2 and not mapped and not self._taken_elsewhere(name, portions):
+            several = len(portions) > 1 or self._taken_elsewhere(name, portions)
+            if not several and not mapped:
                 continue
-            if len(portions) > 1 or self._taken_elsewhere(name, portions):
+            if several:
                 shared.append(name)
             children = set(mapped)
             for portion in portions:

@@ -89,12 +89,15 @@ def pep420_fix(env: Environment, levels: list[Report], cause: Cause, command: st
     edits: dict[str, list[str]] = {}  # project file -> names it defines
     stopgap: dict[str, set[str]] = {}  # installed file -> the distributions that install it
     dists: dict[str, Distribution] = {}
+    redirected: set[str] = set()  # projects installed through the editables redirector
     for report in levels:
         for portion in report.portions:
             init = init_file(files, portion.folder) if portion.kind.runs_init else None
             if init is None:
                 continue
             owners = env.owners(Path(init))
+            if portion.via.startswith("editables redirector "):
+                redirected |= {dist.name for dist in owners}
             if not owners:  # a folder put on the path by hand: the file is the source
                 edits[init] = defines(files.read_bytes(init), init)
             for dist in owners:
@@ -116,11 +119,19 @@ def pep420_fix(env: Environment, levels: list[Report], cause: Cause, command: st
     if edits:
         defined = sorted({name for names_ in edits.values() for name in names_})
         keep = f" (they also define {', '.join(defined)}: move what is still needed into a module first)"
+        # editables maps a package by its __init__ and refuses a folder without one (EditableException).
+        first = (
+            f"first switch {', '.join(sorted(redirected))} to its default editable mode in pyproject.toml"
+            " (hatchling's dev-mode-exact and pdm-backend's editables install through the editables"
+            " redirector, which refuses a package without __init__); then "
+            if redirected
+            else ""
+        )
         fixes.append(
             Fix(
                 [cause],
-                f"make {names} PEP 420 namespace packages: delete their __init__ in each project that ships"
-                f" one{keep if defined else ''}, then reinstall each project",
+                f"{first}make {names} PEP 420 namespace packages: delete their __init__ in each project that"
+                f" ships one{keep if defined else ''}, then reinstall each project",
                 [f"rm -- {pasted(file)}" for file in edits]
                 + [f"rm -r -- {pasted(build)}" for build in builds]
                 + [reinstall(d) for d in dists.values()],
@@ -147,7 +158,32 @@ def pep420_fix(env: Environment, levels: list[Report], cause: Cause, command: st
 
 def _hidden_portion(d: Diagnosis, env: Environment, command: str) -> list[Fix]:
     fixes: list[Fix] = []
-    hidden = [r for r in d.hidden if not r.module_wins and not empty_takers(env, r)]
+    # A module an import hook maps, hidden by a package of that name: no __init__ to delete helps.
+    modules = [
+        r
+        for r in d.hidden
+        if not r.module_wins and all(p.kind == Kind.MODULE for p in r.hiding) and not empty_takers(env, r)
+    ]
+    for report in modules:
+        for module in report.hiding:
+            owners = env.owners(Path(module.folder))
+            package = (
+                f"the editable finder of {' and '.join(report.placeholders)} lists as a namespace package"
+                if report.placeholders
+                else "the folders Python takes make a package"
+            )
+            text = (
+                f"{said(module.folder)} is a module named {report.name}, which {package}: a name is one or"
+                f" the other, so rename the module in its project, or uninstall"
+                f" {', '.join(o.name for o in owners) or 'it'}"
+            )
+            python = pasted(sys.executable)
+            names = " ".join(shlex.quote(o.name) for o in owners)
+            commands = (
+                [f"{python} -m pip uninstall {names}"] if owners else [f"rm -- {pasted(module.folder)}"]
+            )
+            fixes.append(Fix([Cause.HIDDEN_PORTION], text, commands))
+    hidden = [r for r in d.hidden if not r.module_wins and not empty_takers(env, r) and r not in modules]
     if hidden:
         # Every shared level below a colliding one too: fixing the top alone leaves the next one colliding.
         below = [

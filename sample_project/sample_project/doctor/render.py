@@ -66,6 +66,15 @@ def state_of(report: Report, accepted: bool = False) -> tuple[str, str]:
         return "cannot tell", report.reason
     if report.module_wins:
         return collision, "a module takes the name"
+    if (
+        report.collision
+        and report.resolved == Kind.NAMESPACE
+        and all(p.kind == Kind.MODULE for p in report.hiding)
+    ):
+        return (
+            collision,
+            "Python imports it as a namespace package and never asks the import hook of its module",
+        )
     if report.collision:
         return collision, f"Python takes 1 of {len(report.portions)} folders"
     if report.skipped_inits:
@@ -131,10 +140,7 @@ def verdict_line(d: Diagnosis, problems: list[Finding]) -> tuple[str, Finding | 
     if all(r.resolved == Kind.NAMESPACE for r in hidden):
         why = f"Python imports {names} as a namespace package of other folders and never searches the hidden ones"
     if all(r.resolved == Kind.NAMESPACE and all(p.kind == Kind.MODULE for p in r.hiding) for r in hidden):
-        why = (
-            f"Python imports {names} as a namespace package of empty folders an uninstall left, and never"
-            " asks the import hook that offers the module"
-        )
+        why = f"Python imports {names} as a namespace package and never asks the import hook of the module"
     if all(r.module_wins for r in hidden):
         why = f"a module takes the name {names}, so no folder of it is searched"
     return f"{verdict}: {what}{why}", first
