@@ -14,6 +14,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from backends import BY_NAME
 from conftest import FULL
 from harness import (
     CONSUMER,
@@ -1154,6 +1155,56 @@ def test_what_takes_a_name_ahead_of_an_editable_finder_and_its_help(make_scenari
     done = s.venv.execute([str(s.venv.python), "-c", TRY_IMPORTS, *after]).output.splitlines()
     assert done == [f"{name} ok" for name in after]
     healthy = s.doctor()
+    assert (healthy.returncode, healthy.output.splitlines()[0]) == (
+        0,
+        "healthy: no package name is provided by more than one folder or distribution",
+    ), healthy.output
+
+
+# hatchling's dev-mode-exact installs through the editables redirector: shape-exact maps pn, a regular
+# package; shape-placeholder (setuptools) lists pn.b alone, so its placeholder entry takes pn first.
+EXACT = {
+    "shape-exact": {
+        "pyproject.toml": (
+            '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n\n'
+            '[project]\nname = "shape-exact"\nversion = "1.0"\n\n'
+            "[tool.hatch.build]\ndev-mode-exact = true\n\n"
+            '[tool.hatch.build.targets.wheel]\npackages = ["pn"]\n'
+        ),
+        "pn/__init__.py": "VALUE = 1\n",
+        "pn/values.py": "VALUE = 1\n",
+    },
+    "shape-placeholder": HOOKED["shape-placeholder"],
+}
+
+
+@FULL  # make test shows a placeholder entry taking a name ahead of setuptools' finder (test above)
+def test_a_pep420_help_for_the_editables_redirector_says_to_leave_it_first(make_scenario):
+    """Where the __init__ Python never runs is installed through the editables redirector (hatchling's dev-mode-exact), which refuses a package without __init__, the PEP 420 help first says to switch that project to its default editable mode; done as it says, its commands end healthy."""
+    s = make_scenario()
+    for command in BY_NAME["hatchling"].setup_commands(s):
+        assert s.venv.execute(command).returncode == 0, s.log
+    for name, files in EXACT.items():
+        for relative, text in files.items():
+            (s.project(name) / relative).parent.mkdir(parents=True, exist_ok=True)
+            (s.project(name) / relative).write_text(text)
+        assert s.install(name, "editable").returncode == 0, s.log
+    before = s.venv.execute([str(s.venv.python), "-c", TRY_IMPORTS, "pn.values", "pn.b", "pn.VALUE"])
+    assert before.output.splitlines() == ["pn.values ModuleNotFoundError", "pn.b ok", "pn.VALUE ImportError"]
+
+    report = s.doctor("--accept", "import-hook")
+    assert report.output.startswith("collision: pn.values cannot be imported"), report.output
+    assert (
+        "help: first switch shape-exact to its default editable mode in pyproject.toml (hatchling's"
+        " dev-mode-exact and pdm-backend's editables install through the editables redirector, which"
+        " refuses a package without __init__); then make pn PEP 420"
+    ) in flat(report.output), report.output
+    pyproject = s.project("shape-exact") / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace("dev-mode-exact = true\n", ""))
+    assert [r.returncode for r in s.follow_help(report)] == [0, 0], s.log
+    after = s.venv.execute([str(s.venv.python), "-c", TRY_IMPORTS, "pn.values.VALUE", "pn.b"])
+    assert after.output.splitlines() == ["pn.values.VALUE ok", "pn.b ok"]
+    healthy = s.doctor("--accept", "import-hook")
     assert (healthy.returncode, healthy.output.splitlines()[0]) == (
         0,
         "healthy: no package name is provided by more than one folder or distribution",
