@@ -815,12 +815,19 @@ def test_a_pth_file_counts_where_site_reads_it(make_scenario, tier_python, name,
     assert report.returncode == (1 if failed else 0), report.output
 
 
-@pytest.mark.parametrize("package_first", [True, False], ids=["package-folder-first", "module-folder-first"])
-def test_a_module_beside_a_namespace_wins_and_its_fix_deletes_it(make_scenario, tmp_path, package_first):
-    """A stray ``ns.py`` (a leftover, like enum34's ``enum``) wins over PEP 420 portions of ``ns`` whichever folder comes first (PathFinder keeps looking past namespace portions): nothing below ns imports, and the fix is to delete that module, not an ``__init__.py``."""
-    package = pep420_portion(tmp_path / "package side")
-    module = install_tree(tmp_path / "module side", "shape-stray", {"ns.py": "VALUE = 'a module'\n"})
-    s, report = doctor(make_scenario, [package, module] if package_first else [module, package], "ns")
+@pytest.mark.parametrize("where", ["package-folder-first", "module-folder-first", "one-folder"])
+def test_a_module_beside_a_namespace_wins_and_its_fix_deletes_it(make_scenario, tmp_path, where):
+    """A stray ``ns.py`` (a leftover, like enum34's ``enum``) wins over PEP 420 portions of ``ns`` whichever folder comes first (PathFinder keeps looking past namespace portions), or in the folder of one (FileFinder takes the module over a folder without __init__): nothing below ns imports, and the fix is to delete that module, not an ``__init__.py``."""
+    if where == "one-folder":  # two distributions installed into one folder: found asked about nothing
+        package = install_tree(tmp_path / "site", "shape-package", {"ns/sub/y.py": ""})
+        module = install_tree(tmp_path / "site", "shape-stray", {"ns.py": "VALUE = 'a module'\n"})
+        s, report = doctor(make_scenario, [package])
+    else:
+        package = pep420_portion(tmp_path / "package side")
+        module = install_tree(tmp_path / "module side", "shape-stray", {"ns.py": "VALUE = 'a module'\n"})
+        s, report = doctor(
+            make_scenario, [package, module][:: 1 if where == "package-folder-first" else -1], "ns"
+        )
     python = s.venv.execute([s.venv.python, "-c", "import ns.sub.y"], extra_env=s.path_env())
 
     assert (

@@ -371,9 +371,11 @@ class Environment:
             else:
                 continue
             offered = {c for c in listing if c.isidentifier()}
-            offered |= {c[: -len(s)] for c in listing for s in suffixes if c.endswith(s)}
-            for name in offered:
+            modules = {c[: -len(s)] for c in listing for s in suffixes[:-1] if c.endswith(s)}
+            for name in offered | modules | {c[: -len(".pkg")] for c in listing if c.endswith(".pkg")}:
                 sources[name] = sources.get(name, 0) + 1
+            for name in offered & modules:  # a folder and a module of one name: FileFinder takes one
+                sources[name] += 1
             for name in {c[: -len(".pkg")] for c in listing if c.endswith(".pkg") and c[:-4].isidentifier()}:
                 sources[name] = sources.get(name, 0) + 1  # its lines may name more folders (extend_path)
                 packages.add(name)  # a name only .pkg lines provide is a package no entry leads to
