@@ -94,7 +94,12 @@ class Oracle:
                 ],
                 "uv": [uv_binary(), "venv", "--offline", "--no-config", "-p", str(self.python), str(folder)],
             }[creator]
-            subprocess.run(make, check=True, capture_output=True, env=hermetic_env())
+            if creator == "virtualenv":  # its own cli_run, in this process: 0.45 s of start-up less
+                from virtualenv import cli_run
+
+                cli_run(make[3:], setup_logging=False, env=hermetic_env())
+            else:
+                subprocess.run(make, check=True, capture_output=True, env=hermetic_env())
             python = folder / "bin" / "python"
             if setuptools:  # as a venv seeded with setuptools before 81 has it: pkg_resources importable
                 install = [uv_binary(), "pip", "install", "--offline", "--no-config", "--no-index"]
