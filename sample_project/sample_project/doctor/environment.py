@@ -94,6 +94,16 @@ class Report:
         return bool(self.hiding)
 
     @property
+    def module_hidden(self) -> bool:
+        """What keeps something from being imported is modules alone: a package took their name (PathFinder
+        made it a namespace package before the import hook that maps them was asked)."""
+        return (
+            self.collision
+            and self.resolved == Kind.NAMESPACE
+            and all(p.kind == Kind.MODULE for p in self.hiding)
+        )
+
+    @property
     def module_wins(self) -> bool:
         """A module file takes the name, so none of the package's portions is searched."""
         return self.resolved == Kind.MODULE and self.collision

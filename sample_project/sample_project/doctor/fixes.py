@@ -159,11 +159,7 @@ def pep420_fix(env: Environment, levels: list[Report], cause: Cause, command: st
 def _hidden_portion(d: Diagnosis, env: Environment, command: str) -> list[Fix]:
     fixes: list[Fix] = []
     # A module an import hook maps, hidden by a package of that name: no __init__ to delete helps.
-    modules = [
-        r
-        for r in d.hidden
-        if not r.module_wins and all(p.kind == Kind.MODULE for p in r.hiding) and not empty_takers(env, r)
-    ]
+    modules = [r for r in d.hidden if r.module_hidden and not empty_takers(env, r)]
     for report in modules:
         for module in report.hiding:
             owners = env.owners(Path(module.folder))
@@ -177,12 +173,7 @@ def _hidden_portion(d: Diagnosis, env: Environment, command: str) -> list[Fix]:
                 f" the other, so rename the module in its project, or uninstall"
                 f" {', '.join(o.name for o in owners) or 'it'}"
             )
-            python = pasted(sys.executable)
-            names = " ".join(shlex.quote(o.name) for o in owners)
-            commands = (
-                [f"{python} -m pip uninstall {names}"] if owners else [f"rm -- {pasted(module.folder)}"]
-            )
-            fixes.append(Fix([Cause.HIDDEN_PORTION], text, commands))
+            fixes.append(Fix([Cause.HIDDEN_PORTION], text, _remove(module, owners)))
     hidden = [r for r in d.hidden if not r.module_wins and not empty_takers(env, r) and r not in modules]
     if hidden:
         # Every shared level below a colliding one too: fixing the top alone leaves the next one colliding.
@@ -201,12 +192,7 @@ def _hidden_portion(d: Diagnosis, env: Environment, command: str) -> list[Fix]:
         if report.module_wins:
             module = next(p for p in report.portions if _key(p.folder) == _key(report.winner or ""))
             owners = env.owners(Path(module.folder))
-            python = pasted(sys.executable)
-            commands = (
-                [f"{python} -m pip uninstall {' '.join(shlex.quote(o.name) for o in owners)}"]
-                if owners
-                else [f"rm -- {pasted(module.folder)}"]
-            )
+            commands = _remove(module, owners)
             what = (
                 f"uninstall {', '.join(o.name for o in owners)}, which installed it"
                 if owners
@@ -218,6 +204,13 @@ def _hidden_portion(d: Diagnosis, env: Environment, command: str) -> list[Fix]:
             )
             fixes.append(Fix([Cause.HIDDEN_PORTION], text, commands))
     return fixes
+
+
+def _remove(module: Portion, owners: list[Distribution]) -> list[str]:
+    """The command that takes a module away: uninstall the distributions that installed it, else delete it."""
+    if owners:
+        return [f"{pasted(sys.executable)} -m pip uninstall {' '.join(shlex.quote(o.name) for o in owners)}"]
+    return [f"rm -- {pasted(module.folder)}"]
 
 
 def empty_takers(env: Environment, report: Report) -> list[Portion]:

@@ -66,11 +66,7 @@ def state_of(report: Report, accepted: bool = False) -> tuple[str, str]:
         return "cannot tell", report.reason
     if report.module_wins:
         return collision, "a module takes the name"
-    if (
-        report.collision
-        and report.resolved == Kind.NAMESPACE
-        and all(p.kind == Kind.MODULE for p in report.hiding)
-    ):
+    if report.module_hidden:
         return (
             collision,
             "Python imports it as a namespace package and never asks the import hook of its module",
@@ -139,7 +135,7 @@ def verdict_line(d: Diagnosis, problems: list[Finding]) -> tuple[str, Finding | 
     why = f"a regular package (an __init__) makes one folder the whole of {names} and hides the others"
     if all(r.resolved == Kind.NAMESPACE for r in hidden):
         why = f"Python imports {names} as a namespace package of other folders and never searches the hidden ones"
-    if all(r.resolved == Kind.NAMESPACE and all(p.kind == Kind.MODULE for p in r.hiding) for r in hidden):
+    if all(r.module_hidden for r in hidden):
         why = f"Python imports {names} as a namespace package and never asks the import hook of the module"
     if all(r.module_wins for r in hidden):
         why = f"a module takes the name {names}, so no folder of it is searched"
